@@ -1,0 +1,241 @@
+//! ERP master and transaction data as Docket sees it, whatever the ERP.
+//!
+//! Adapters translate SAP, Exact and Odoo records into these types; the sandbox
+//! ERP stores them as they are; matching reads an [`ErpSnapshot`] of them.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::{Currency, DocumentKind, Money};
+
+/// A supplier (vendor) in the ERP.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Supplier {
+    /// The ERP's supplier number.
+    pub id: String,
+    /// The name on the master record.
+    pub name: String,
+    /// VAT id on the master record, normalised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_id: Option<String>,
+    /// National tax number, where recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_number: Option<String>,
+    /// ISO 3166-1 alpha-2 country.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// IBANs on the master record (compact, upper case): the only accounts Docket will pay.
+    #[serde(default)]
+    pub ibans: Vec<String>,
+    /// E-mail domains the supplier sends from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub email_domains: Vec<String>,
+    /// Posting is blocked for this supplier.
+    #[serde(default)]
+    pub posting_blocked: bool,
+    /// Payment is blocked for this supplier.
+    #[serde(default)]
+    pub payment_blocked: bool,
+}
+
+/// One line of a purchase order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PurchaseOrderLine {
+    /// The line number as the ERP writes it (`10`, `00010`, `1`).
+    pub line: String,
+    /// The material / item code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_code: Option<String>,
+    /// The supplier's item code, where recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supplier_item_code: Option<String>,
+    /// The line text.
+    pub description: String,
+    /// Quantity ordered.
+    pub quantity: Decimal,
+    /// Order unit.
+    pub unit: String,
+    /// Net price per `price_unit` units.
+    pub unit_price: Decimal,
+    /// How many units the price is for (SAP NetPriceQuantity); usually 1.
+    #[serde(default = "one")]
+    pub price_unit: Decimal,
+    /// VAT rate in percent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_rate: Option<Decimal>,
+    /// Whether invoice verification is against goods received (SAP's InvoiceIsGoodsReceiptBased).
+    #[serde(default = "yes")]
+    pub goods_receipt_based: bool,
+}
+
+fn one() -> Decimal {
+    Decimal::ONE
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A purchase order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PurchaseOrder {
+    /// The PO number.
+    pub number: String,
+    /// The supplier's ERP id.
+    pub supplier_id: String,
+    /// The order date.
+    pub order_date: NaiveDate,
+    /// The PO currency.
+    pub currency: Currency,
+    /// The lines.
+    pub lines: Vec<PurchaseOrderLine>,
+}
+
+/// A goods receipt (or its reversal) for one PO line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct GoodsReceipt {
+    /// The receipt (material document) number.
+    pub number: String,
+    /// The receipt's line within its document.
+    #[serde(default = "first_line")]
+    pub item: String,
+    /// The PO number.
+    pub purchase_order: String,
+    /// The PO line.
+    pub purchase_order_line: String,
+    /// Quantity received; negative for a reversal (SAP movement type 102).
+    pub quantity: Decimal,
+    /// The posting date.
+    pub date: NaiveDate,
+}
+
+fn first_line() -> String {
+    "1".to_string()
+}
+
+/// One booked invoice line linked to a PO line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct BookedLine {
+    /// The PO number.
+    pub purchase_order: String,
+    /// The PO line.
+    pub purchase_order_line: String,
+    /// Quantity invoiced (negative for a credit note).
+    pub quantity: Decimal,
+    /// Net amount (negative for a credit note).
+    pub amount: Decimal,
+    /// The goods receipt the line was verified against, where the ERP needs one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goods_receipt: Option<String>,
+}
+
+/// A supplier invoice or credit note already booked in the ERP.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct BookedInvoice {
+    /// The ERP's own document number.
+    pub erp_ref: String,
+    /// The supplier's ERP id.
+    pub supplier_id: String,
+    /// The supplier's invoice number as booked (the reference).
+    pub supplier_reference: String,
+    /// Invoice or credit note.
+    pub kind: DocumentKind,
+    /// The invoice date.
+    pub document_date: NaiveDate,
+    /// Gross amount.
+    pub gross: Money,
+    /// Lines linked to PO lines.
+    #[serde(default)]
+    pub lines: Vec<BookedLine>,
+    /// Docket's idempotency key, where Docket booked it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotency_key: Option<String>,
+    /// Reversed (cancelled) in the ERP.
+    #[serde(default)]
+    pub reversed: bool,
+}
+
+/// A customer in the ERP.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Customer {
+    /// The ERP's customer number.
+    pub id: String,
+    /// Name on the master record.
+    pub name: String,
+    /// VAT id, normalised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_id: Option<String>,
+    /// E-mail domains the customer orders from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub email_domains: Vec<String>,
+}
+
+/// A product we sell.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Product {
+    /// Our item code.
+    pub code: String,
+    /// Description.
+    pub description: String,
+    /// Sales unit.
+    pub unit: String,
+    /// List price per unit.
+    pub price: Money,
+    /// GTIN / EAN, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gtin: Option<String>,
+}
+
+/// Everything matching needs to know of the ERP, at one moment.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ErpSnapshot {
+    /// Suppliers.
+    #[serde(default)]
+    pub suppliers: Vec<Supplier>,
+    /// Purchase orders.
+    #[serde(default)]
+    pub purchase_orders: Vec<PurchaseOrder>,
+    /// Goods receipts and reversals.
+    #[serde(default)]
+    pub goods_receipts: Vec<GoodsReceipt>,
+    /// Invoices and credit notes already booked.
+    #[serde(default)]
+    pub booked_invoices: Vec<BookedInvoice>,
+    /// Customers.
+    #[serde(default)]
+    pub customers: Vec<Customer>,
+    /// Products.
+    #[serde(default)]
+    pub products: Vec<Product>,
+}
+
+/// A request to book a supplier invoice or credit note, produced by matching.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct BookingRequest {
+    /// Docket's idempotency key: supplier + normalised invoice number + kind.
+    pub idempotency_key: String,
+    /// The supplier's ERP id.
+    pub supplier_id: String,
+    /// The supplier's invoice number, as printed.
+    pub supplier_reference: String,
+    /// Invoice or credit note.
+    pub kind: DocumentKind,
+    /// The invoice date.
+    pub document_date: NaiveDate,
+    /// Gross amount (positive; `kind` gives the direction).
+    pub gross: Money,
+    /// Lines linked to PO lines.
+    pub lines: Vec<BookedLine>,
+}
+
+/// The key under which a supplier document is booked exactly once.
+pub fn idempotency_key(supplier_id: &str, invoice_number: &str, kind: DocumentKind) -> String {
+    format!(
+        "{}|{}|{}",
+        supplier_id.trim(),
+        crate::normalize::invoice_number(invoice_number),
+        kind.as_str()
+    )
+}

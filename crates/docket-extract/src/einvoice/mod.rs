@@ -1,0 +1,1 @@
+//! E-invoice XML readers (to be written).

@@ -1,0 +1,16 @@
+//! Docket's extractors.
+//!
+//! Turns the bytes of a PDF or XML file into a [`docket_domain::BusinessDocument`]
+//! whose every field carries evidence and a confidence:
+//!
+//! - [`einvoice`]: exact readers for CII (ZUGFeRD 2, Factur-X, XRechnung), ZUGFeRD 1
+//!   and UBL 2.1 Invoice / CreditNote;
+//! - [`pdf`]: PDF access (embedded e-invoice files, text with positions);
+//! - [`layout`]: the deterministic label-and-position extractor over PDF text.
+
+pub mod einvoice;
+pub mod error;
+pub mod layout;
+pub mod pdf;
+
+pub use error::ExtractError;

@@ -1,0 +1,1 @@
+//! PDF access (to be written).
