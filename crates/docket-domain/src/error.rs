@@ -14,6 +14,14 @@ pub enum DomainError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A BIC (SWIFT code) that fails the ISO 9362 structure.
+    #[error("invalid BIC {bic:?}: {reason}")]
+    InvalidBic {
+        /// The BIC as given.
+        bic: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A VAT identifier that fails its country's format or check digits.
     #[error("invalid VAT id {vat_id:?}: {reason}")]
     InvalidVatId {

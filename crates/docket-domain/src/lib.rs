@@ -19,6 +19,7 @@ pub mod normalize;
 pub mod party;
 pub mod schema;
 pub mod vat;
+pub mod work;
 
 pub use decision::{Decision, DocumentState, LineCheck, LineExplanation, Reason, ReasonCode};
 pub use document::{
@@ -29,3 +30,4 @@ pub use error::DomainError;
 pub use field::{BoundingBox, Confidence, Evidence, ExtractorKind, Field};
 pub use money::{Currency, Money};
 pub use party::{Address, BankAccount, Party};
+pub use work::{Stage, WorkMessage};

@@ -1,0 +1,81 @@
+//! Docket's `Erp` port and its adapters.
+//!
+//! The port speaks the domain's ERP types ([`docket_domain::erp`]); adapters
+//! translate to SAP S/4HANA, Exact Online, Odoo, or keep the data themselves
+//! ([`sandbox::SandboxErp`], the embedded default seeded from `fixtures/erp/`).
+//! Errors are classified at the adapter boundary (house rule 3) so the pipeline
+//! knows whether to retry or to hand the document to a person.
+
+pub mod sandbox;
+
+use async_trait::async_trait;
+use docket_domain::DocumentKind;
+use docket_domain::erp::{BookedInvoice, BookingRequest, GoodsReceipt, PurchaseOrder, Supplier};
+
+/// Why an ERP call failed, classified.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ErpError {
+    /// The record does not exist.
+    #[error("not found in the ERP: {0}")]
+    NotFound(String),
+    /// The ERP refused because of a conflicting record (e.g. already booked).
+    #[error("conflict in the ERP: {0}")]
+    Conflict(String),
+    /// Time-out, rate limit, unavailable: retry later.
+    #[error("ERP temporarily unavailable: {0}")]
+    Transient(String),
+    /// The ERP refused for a business reason; its own message is kept for people.
+    #[error("ERP refused: {0}")]
+    Permanent(String),
+}
+
+impl ErpError {
+    /// Whether retrying later may succeed.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, ErpError::Transient(_))
+    }
+}
+
+/// What is known of a supplier from a document, to find candidates in the ERP.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SupplierQuery {
+    /// VAT ids read from the document (normalised).
+    pub vat_ids: Vec<String>,
+    /// IBANs read from the document (compact).
+    pub ibans: Vec<String>,
+    /// The name as read.
+    pub name: Option<String>,
+    /// The sender's e-mail domain.
+    pub email_domain: Option<String>,
+}
+
+/// The ERP, as Docket needs it.
+#[async_trait]
+pub trait Erp: Send + Sync {
+    /// A short name for logs and reports (`sandbox`, `sap`, ...).
+    fn name(&self) -> &str;
+
+    /// Suppliers that match any of the query's identifiers or resemble its name.
+    async fn supplier_candidates(&self, query: &SupplierQuery) -> Result<Vec<Supplier>, ErpError>;
+
+    /// Purchase orders by number (unknown numbers are simply absent).
+    async fn purchase_orders(&self, numbers: &[String]) -> Result<Vec<PurchaseOrder>, ErpError>;
+
+    /// Goods receipts (and reversals) for these purchase orders.
+    async fn goods_receipts(&self, po_numbers: &[String]) -> Result<Vec<GoodsReceipt>, ErpError>;
+
+    /// Invoices and credit notes booked for a supplier.
+    async fn booked_invoices(&self, supplier_id: &str) -> Result<Vec<BookedInvoice>, ErpError>;
+
+    /// Looks a booking up by supplier, reference and kind: asked before every
+    /// posting attempt, so that a retry after a lost answer never books twice.
+    async fn find_booking(
+        &self,
+        supplier_id: &str,
+        supplier_reference: &str,
+        kind: DocumentKind,
+    ) -> Result<Option<BookedInvoice>, ErpError>;
+
+    /// Books a supplier invoice or credit note; returns the booked record with the ERP's number.
+    async fn book_invoice(&self, request: &BookingRequest) -> Result<BookedInvoice, ErpError>;
+}

@@ -1,0 +1,372 @@
+//! The sandbox ERP: the embedded default, seeded from `fixtures/erp/`.
+//!
+//! It keeps suppliers, purchase orders, goods receipts, booked invoices,
+//! customers and products in memory and, when given a state file, persists
+//! every booking to it (written to a temporary file and renamed, so a crash
+//! never leaves half a file). Booking numbers look like SAP's supplier-invoice
+//! document numbers (`5105600001`, ...).
+
+use std::path::{Path, PathBuf};
+
+use async_trait::async_trait;
+use docket_domain::DocumentKind;
+use docket_domain::erp::{
+    BookedInvoice, BookingRequest, ErpSnapshot, GoodsReceipt, PurchaseOrder, Supplier,
+};
+use docket_domain::normalize;
+use serde::de::DeserializeOwned;
+use tokio::sync::Mutex;
+
+use crate::{Erp, ErpError, SupplierQuery};
+
+/// The first document number the sandbox hands out when none is booked yet.
+const FIRST_ERP_NUMBER: u64 = 5_105_600_001;
+
+/// Name similarity (Jaro-Winkler on normalised names) above which a supplier is a candidate.
+const NAME_CANDIDATE_SIMILARITY: f64 = 0.85;
+
+/// The embedded ERP.
+pub struct SandboxErp {
+    data: Mutex<ErpSnapshot>,
+    state_file: Option<PathBuf>,
+}
+
+fn read_array<T: DeserializeOwned>(dir: &Path, file: &str) -> Result<Vec<T>, ErpError> {
+    let path = dir.join(file);
+    match std::fs::read(&path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+            ErpError::Permanent(format!("sandbox seed {} is not valid: {e}", path.display()))
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(ErpError::Permanent(format!(
+            "cannot read sandbox seed {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+impl SandboxErp {
+    /// Loads the seed folder (`suppliers.json`, `purchase_orders.json`, ...; missing files are empty).
+    pub fn seed_from_dir(dir: &Path) -> Result<ErpSnapshot, ErpError> {
+        if !dir.is_dir() {
+            return Err(ErpError::Permanent(format!(
+                "sandbox seed folder {} does not exist",
+                dir.display()
+            )));
+        }
+        Ok(ErpSnapshot {
+            suppliers: read_array(dir, "suppliers.json")?,
+            purchase_orders: read_array(dir, "purchase_orders.json")?,
+            goods_receipts: read_array(dir, "goods_receipts.json")?,
+            booked_invoices: read_array(dir, "booked_invoices.json")?,
+            customers: read_array(dir, "customers.json")?,
+            products: read_array(dir, "products.json")?,
+        })
+    }
+
+    /// A sandbox over data held in memory only.
+    pub fn in_memory(data: ErpSnapshot) -> Self {
+        SandboxErp {
+            data: Mutex::new(data),
+            state_file: None,
+        }
+    }
+
+    /// A sandbox persisted in `state_file`: loaded from it when it exists, else
+    /// seeded from `seed_dir` and written there.
+    pub fn open(seed_dir: &Path, state_file: &Path) -> Result<Self, ErpError> {
+        let data = if state_file.exists() {
+            let bytes = std::fs::read(state_file).map_err(|e| {
+                ErpError::Permanent(format!("cannot read {}: {e}", state_file.display()))
+            })?;
+            serde_json::from_slice(&bytes).map_err(|e| {
+                ErpError::Permanent(format!(
+                    "sandbox state {} is damaged ({e}); start over with --fresh",
+                    state_file.display()
+                ))
+            })?
+        } else {
+            let data = Self::seed_from_dir(seed_dir)?;
+            write_atomically(state_file, &data)?;
+            data
+        };
+        Ok(SandboxErp {
+            data: Mutex::new(data),
+            state_file: Some(state_file.to_path_buf()),
+        })
+    }
+
+    /// Everything the sandbox holds now.
+    pub async fn snapshot(&self) -> ErpSnapshot {
+        self.data.lock().await.clone()
+    }
+
+    /// Every booked invoice and credit note, oldest first.
+    pub async fn list_booked(&self) -> Vec<BookedInvoice> {
+        self.data.lock().await.booked_invoices.clone()
+    }
+}
+
+fn write_atomically(path: &Path, data: &ErpSnapshot) -> Result<(), ErpError> {
+    let io = |e: std::io::Error| ErpError::Transient(format!("writing {}: {e}", path.display()));
+    let text = serde_json::to_vec_pretty(data)
+        .map_err(|e| ErpError::Permanent(format!("serialising sandbox state: {e}")))?;
+    let tmp = path.with_extension("json.tmp");
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(io)?;
+    }
+    std::fs::write(&tmp, text).map_err(io)?;
+    std::fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(io)
+}
+
+fn next_erp_number(booked: &[BookedInvoice]) -> String {
+    let highest = booked
+        .iter()
+        .filter_map(|b| b.erp_ref.parse::<u64>().ok())
+        .max();
+    highest.map_or(FIRST_ERP_NUMBER, |n| n + 1).to_string()
+}
+
+fn same_booking(b: &BookedInvoice, supplier_id: &str, reference: &str, kind: DocumentKind) -> bool {
+    b.supplier_id == supplier_id
+        && b.kind == kind
+        && !b.reversed
+        && normalize::invoice_number(&b.supplier_reference) == normalize::invoice_number(reference)
+}
+
+#[async_trait]
+impl Erp for SandboxErp {
+    fn name(&self) -> &str {
+        "sandbox"
+    }
+
+    async fn supplier_candidates(&self, query: &SupplierQuery) -> Result<Vec<Supplier>, ErpError> {
+        let data = self.data.lock().await;
+        let wanted_name = query.name.as_deref().map(normalize::company_name);
+        Ok(data
+            .suppliers
+            .iter()
+            .filter(|s| {
+                let vat = s.vat_id.as_deref().map(normalize::compact_identifier);
+                let by_vat = vat.is_some_and(|v| query.vat_ids.iter().any(|q| *q == v));
+                let by_iban = s.ibans.iter().any(|i| {
+                    let i = normalize::compact_identifier(i);
+                    query.ibans.iter().any(|q| *q == i)
+                });
+                let by_domain = query
+                    .email_domain
+                    .as_deref()
+                    .is_some_and(|d| s.email_domains.iter().any(|e| e.eq_ignore_ascii_case(d)));
+                let by_name = wanted_name.as_deref().is_some_and(|n| {
+                    strsim::jaro_winkler(n, &normalize::company_name(&s.name))
+                        >= NAME_CANDIDATE_SIMILARITY
+                });
+                by_vat || by_iban || by_domain || by_name
+            })
+            .cloned()
+            .collect())
+    }
+
+    async fn purchase_orders(&self, numbers: &[String]) -> Result<Vec<PurchaseOrder>, ErpError> {
+        let data = self.data.lock().await;
+        Ok(data
+            .purchase_orders
+            .iter()
+            .filter(|po| numbers.iter().any(|n| n.trim() == po.number))
+            .cloned()
+            .collect())
+    }
+
+    async fn goods_receipts(&self, po_numbers: &[String]) -> Result<Vec<GoodsReceipt>, ErpError> {
+        let data = self.data.lock().await;
+        Ok(data
+            .goods_receipts
+            .iter()
+            .filter(|gr| po_numbers.iter().any(|n| n.trim() == gr.purchase_order))
+            .cloned()
+            .collect())
+    }
+
+    async fn booked_invoices(&self, supplier_id: &str) -> Result<Vec<BookedInvoice>, ErpError> {
+        let data = self.data.lock().await;
+        Ok(data
+            .booked_invoices
+            .iter()
+            .filter(|b| b.supplier_id == supplier_id)
+            .cloned()
+            .collect())
+    }
+
+    async fn find_booking(
+        &self,
+        supplier_id: &str,
+        supplier_reference: &str,
+        kind: DocumentKind,
+    ) -> Result<Option<BookedInvoice>, ErpError> {
+        let data = self.data.lock().await;
+        Ok(data
+            .booked_invoices
+            .iter()
+            .find(|b| same_booking(b, supplier_id, supplier_reference, kind))
+            .cloned())
+    }
+
+    async fn book_invoice(&self, request: &BookingRequest) -> Result<BookedInvoice, ErpError> {
+        let mut data = self.data.lock().await;
+        if !data.suppliers.iter().any(|s| s.id == request.supplier_id) {
+            return Err(ErpError::Permanent(format!(
+                "supplier {} does not exist",
+                request.supplier_id
+            )));
+        }
+        if let Some(existing) = data.booked_invoices.iter().find(|b| {
+            same_booking(b, &request.supplier_id, &request.supplier_reference, request.kind)
+        }) {
+            return Err(ErpError::Conflict(format!(
+                "reference {} is already booked as {}",
+                request.supplier_reference, existing.erp_ref
+            )));
+        }
+        let booked = BookedInvoice {
+            erp_ref: next_erp_number(&data.booked_invoices),
+            supplier_id: request.supplier_id.clone(),
+            supplier_reference: request.supplier_reference.clone(),
+            kind: request.kind,
+            document_date: request.document_date,
+            gross: request.gross,
+            lines: request.lines.clone(),
+            idempotency_key: Some(request.idempotency_key.clone()),
+            reversed: false,
+        };
+        data.booked_invoices.push(booked.clone());
+        if let Some(path) = &self.state_file {
+            if let Err(e) = write_atomically(path, &data) {
+                // Not persisted means not booked: undo, so the caller retries.
+                data.booked_invoices.pop();
+                return Err(e);
+            }
+        }
+        tracing::info!(erp_ref = %booked.erp_ref, supplier = %booked.supplier_id, "sandbox booked");
+        Ok(booked)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use docket_domain::erp::BookedLine;
+    use docket_domain::{Currency, Money};
+    use rust_decimal_macros::dec;
+
+    fn supplier() -> Supplier {
+        Supplier {
+            id: "100101".into(),
+            name: "Nordwind Bürobedarf GmbH".into(),
+            vat_id: Some("DE136695976".into()),
+            tax_number: None,
+            country: Some("DE".into()),
+            ibans: vec!["DE89370400440532013000".into()],
+            email_domains: vec!["nordwind.example".into()],
+            posting_blocked: false,
+            payment_blocked: false,
+        }
+    }
+
+    fn request(reference: &str) -> BookingRequest {
+        BookingRequest {
+            idempotency_key: docket_domain::erp::idempotency_key(
+                "100101",
+                reference,
+                DocumentKind::Invoice,
+            ),
+            supplier_id: "100101".into(),
+            supplier_reference: reference.into(),
+            kind: DocumentKind::Invoice,
+            document_date: chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+            gross: Money::new(dec!(119.00), Currency::EUR),
+            lines: vec![BookedLine {
+                purchase_order: "4500000101".into(),
+                purchase_order_line: "10".into(),
+                quantity: dec!(1),
+                amount: dec!(100),
+                goods_receipt: None,
+            }],
+        }
+    }
+
+    fn seeded() -> ErpSnapshot {
+        ErpSnapshot {
+            suppliers: vec![supplier()],
+            ..ErpSnapshot::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn candidates_are_found_by_vat_iban_domain_or_similar_name() {
+        let erp = SandboxErp::in_memory(seeded());
+        let by = |q: SupplierQuery| {
+            let erp = &erp;
+            async move { erp.supplier_candidates(&q).await.unwrap().len() }
+        };
+        let vat = vec!["DE136695976".to_string()];
+        assert_eq!(by(SupplierQuery { vat_ids: vat, ..Default::default() }).await, 1);
+        let iban = vec!["DE89370400440532013000".to_string()];
+        assert_eq!(by(SupplierQuery { ibans: iban, ..Default::default() }).await, 1);
+        let name = Some("NORDWIND Bürobedarf".to_string());
+        assert_eq!(by(SupplierQuery { name, ..Default::default() }).await, 1);
+        let other = Some("Southwind Trading".to_string());
+        assert_eq!(by(SupplierQuery { name: other, ..Default::default() }).await, 0);
+        let domain = Some("NORDWIND.example".to_string());
+        assert_eq!(by(SupplierQuery { email_domain: domain, ..Default::default() }).await, 1);
+    }
+
+    #[tokio::test]
+    async fn booking_numbers_are_sequential_and_a_reference_books_once() {
+        let erp = SandboxErp::in_memory(seeded());
+        let first = erp.book_invoice(&request("RE-1")).await.unwrap();
+        assert_eq!(first.erp_ref, "5105600001");
+        let second = erp.book_invoice(&request("RE-2")).await.unwrap();
+        assert_eq!(second.erp_ref, "5105600002");
+        let again = erp.book_invoice(&request("re 1")).await;
+        assert!(matches!(again, Err(ErpError::Conflict(_))), "{again:?}");
+        let found = erp
+            .find_booking("100101", "RE1", DocumentKind::Invoice)
+            .await
+            .unwrap();
+        assert_eq!(found.unwrap().erp_ref, "5105600001");
+        assert!(
+            erp.find_booking("100101", "RE1", DocumentKind::CreditNote)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[tokio::test]
+    async fn unknown_supplier_is_refused_with_a_reason() {
+        let erp = SandboxErp::in_memory(ErpSnapshot::default());
+        let err = erp.book_invoice(&request("RE-1")).await.unwrap_err();
+        assert!(err.to_string().contains("supplier 100101 does not exist"));
+    }
+
+    #[tokio::test]
+    async fn bookings_survive_a_restart_through_the_state_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let seed = dir.path().join("seed");
+        std::fs::create_dir_all(&seed).unwrap();
+        std::fs::write(
+            seed.join("suppliers.json"),
+            serde_json::to_vec(&vec![supplier()]).unwrap(),
+        )
+        .unwrap();
+        let state = dir.path().join("state/sandbox.json");
+        {
+            let erp = SandboxErp::open(&seed, &state).unwrap();
+            erp.book_invoice(&request("RE-9")).await.unwrap();
+        }
+        let erp = SandboxErp::open(&seed, &state).unwrap();
+        assert_eq!(erp.list_booked().await.len(), 1);
+        assert!(SandboxErp::open(&dir.path().join("missing"), &dir.path().join("x.json")).is_err());
+    }
+}

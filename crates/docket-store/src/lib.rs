@@ -1,0 +1,102 @@
+//! Docket's `Store` port and its adapters.
+//!
+//! The store is the truth (DESIGN.md invariant 3): raw bytes, document rows and
+//! their states, the outbox of work messages, the business keys used for
+//! duplicate detection, the posting ledger and the event log. Every state change
+//! is one transaction guarded by the expected current state, written together
+//! with the work messages it causes.
+//!
+//! Adapters: [`sqlite::SqliteStore`] (embedded default). PostgreSQL follows the
+//! same port and the same conformance suite (`tests/conformance.rs`).
+
+pub mod error;
+pub mod model;
+pub mod sqlite;
+
+use async_trait::async_trait;
+use docket_domain::{DocumentState, Stage, WorkMessage};
+
+pub use error::StoreError;
+pub use model::{
+    DocumentId, DocumentRecord, DocumentSummary, Event, IngestOutcome, LedgerEntry, LedgerState,
+    NewDocument, OutboxEntry, Patch, Transition,
+};
+
+/// The result type of store operations.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Persistent state of Docket.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Stores the bytes (content-addressed) and a new `received` document row, and
+    /// queues it for extraction, all in one transaction. When a document with the
+    /// same bytes was received before and not quarantined, the new row is created
+    /// straight in state `duplicate` (nothing is dropped silently) and not queued.
+    async fn ingest(&self, doc: NewDocument) -> StoreResult<IngestOutcome>;
+
+    /// Loads one document (without its bytes).
+    async fn document(&self, id: &DocumentId) -> StoreResult<DocumentRecord>;
+
+    /// The raw bytes of a document.
+    async fn bytes(&self, id: &DocumentId) -> StoreResult<Vec<u8>>;
+
+    /// Documents split off a container (the parts of an e-mail).
+    async fn children(&self, id: &DocumentId) -> StoreResult<Vec<DocumentRecord>>;
+
+    /// Applies a state change if the document is still in one of the expected
+    /// states; returns `false` (and changes nothing) when it is not, which makes
+    /// stale and repeated messages harmless.
+    async fn transition(&self, id: &DocumentId, transition: Transition) -> StoreResult<bool>;
+
+    /// Splits a container: creates the part documents (bytes first) and moves the
+    /// container from `received` to `split`, in one transaction.
+    async fn split(
+        &self,
+        container: &DocumentId,
+        parts: Vec<NewDocument>,
+    ) -> StoreResult<Vec<DocumentId>>;
+
+    /// Claims a business key (supplier + normalised number + kind) for a document.
+    /// Returns the id of the document that owns the key: this one if it was free.
+    async fn claim_key(&self, key: &str, id: &DocumentId) -> StoreResult<DocumentId>;
+
+    /// Takes up to `limit` unsent outbox messages, oldest first.
+    async fn pending_outbox(&self, limit: u32) -> StoreResult<Vec<OutboxEntry>>;
+
+    /// Marks outbox messages as published.
+    async fn mark_sent(&self, ids: &[i64]) -> StoreResult<()>;
+
+    /// Queues a work message outside a transition (retries, the sweeper).
+    async fn enqueue(&self, message: WorkMessage) -> StoreResult<()>;
+
+    /// Documents in a state where a stage still owes them work, with that stage.
+    async fn unsettled(&self) -> StoreResult<Vec<(DocumentId, DocumentState)>>;
+
+    /// Summaries of documents, newest last, optionally only the given ids and their parts.
+    async fn summaries(&self, ids: Option<&[DocumentId]>) -> StoreResult<Vec<DocumentSummary>>;
+
+    /// The posting ledger entry for a key, creating it as `pending` for this document if absent.
+    async fn ledger_begin(&self, key: &str, id: &DocumentId) -> StoreResult<LedgerEntry>;
+
+    /// Records the outcome of a posting attempt.
+    async fn ledger_record(
+        &self,
+        key: &str,
+        state: LedgerState,
+        erp_ref: Option<&str>,
+        error: Option<&str>,
+    ) -> StoreResult<()>;
+
+    /// The event log of a document, oldest first.
+    async fn events(&self, id: &DocumentId) -> StoreResult<Vec<Event>>;
+}
+
+/// The stage that owes work to a document in a given state, if any.
+pub fn stage_for(state: DocumentState) -> Option<Stage> {
+    match state {
+        DocumentState::Received => Some(Stage::Extract),
+        DocumentState::Extracted => Some(Stage::Match),
+        DocumentState::Matched | DocumentState::Approved => Some(Stage::Post),
+        _ => None,
+    }
+}

@@ -1,0 +1,559 @@
+//! The SQLite adapter: the embedded default (one file, no services).
+//!
+//! All access goes through a single connection: SQLite allows one writer at a
+//! time anyway, and one connection makes every transaction serialisable without
+//! `SQLITE_BUSY` upgrade failures. WAL with `synchronous=FULL` makes a commit
+//! durable before it returns (invariant 1: nothing is lost).
+
+use std::path::Path;
+use std::str::FromStr;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use docket_domain::{Currency, DocumentState, Money, Reason, Stage, WorkMessage};
+use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
+use sqlx::{Row, SqlitePool, Transaction};
+
+use crate::{
+    DocumentId, DocumentRecord, DocumentSummary, Event, IngestOutcome, LedgerEntry, LedgerState,
+    NewDocument, OutboxEntry, Store, StoreError, StoreResult, Transition, stage_for,
+};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
+
+/// Columns of `documents` read into a [`DocumentRecord`].
+const DOCUMENT_COLUMNS: &str = "id, parent_id, source, file_name, part_name, media_type, sha256, \
+     sender, state, kind, supplier_id, supplier_name, number, gross_amount, currency, \
+     extracted_json, match_json, reasons_json, erp_ref, received_at";
+
+/// The embedded store.
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and applies migrations.
+    pub async fn open(path: &Path) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true);
+        Self::connect(options).await
+    }
+
+    /// A private in-memory database, for tests.
+    pub async fn in_memory() -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str("sqlite::memory:")?;
+        Self::connect(options).await
+    }
+
+    async fn connect(options: SqliteConnectOptions) -> StoreResult<Self> {
+        let options = options
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(std::time::Duration::from_secs(30));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Permanent(format!("migrating the SQLite store: {e}")))?;
+        Ok(SqliteStore { pool })
+    }
+}
+
+fn now() -> String {
+    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+fn parse_time(text: &str) -> StoreResult<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| StoreError::Permanent(format!("bad timestamp {text:?}: {e}")))
+}
+
+fn parse_state(text: &str) -> StoreResult<DocumentState> {
+    DocumentState::parse(text)
+        .ok_or_else(|| StoreError::Permanent(format!("unknown document state {text:?}")))
+}
+
+fn record_from_row(row: &SqliteRow) -> StoreResult<DocumentRecord> {
+    let gross_amount: Option<String> = row.try_get("gross_amount")?;
+    let currency: Option<String> = row.try_get("currency")?;
+    let gross = match (gross_amount, currency) {
+        (Some(amount), Some(currency)) => Some(Money::new(
+            Decimal::from_str(&amount)
+                .map_err(|e| StoreError::Permanent(format!("bad amount {amount:?}: {e}")))?,
+            Currency::parse(&currency).map_err(|e| StoreError::Permanent(e.to_string()))?,
+        )),
+        _ => None,
+    };
+    let json = |col: &str| -> StoreResult<Option<serde_json::Value>> {
+        let text: Option<String> = row.try_get(col)?;
+        Ok(text.map(|t| serde_json::from_str(&t)).transpose()?)
+    };
+    let reasons_text: String = row.try_get("reasons_json")?;
+    let reasons: Vec<Reason> = serde_json::from_str(&reasons_text)?;
+    let state: String = row.try_get("state")?;
+    let received_at: String = row.try_get("received_at")?;
+    Ok(DocumentRecord {
+        id: DocumentId(row.try_get("id")?),
+        parent_id: row.try_get::<Option<String>, _>("parent_id")?.map(DocumentId),
+        source: row.try_get("source")?,
+        file_name: row.try_get("file_name")?,
+        part_name: row.try_get("part_name")?,
+        media_type: row.try_get("media_type")?,
+        sha256: row.try_get("sha256")?,
+        sender: row.try_get("sender")?,
+        state: parse_state(&state)?,
+        kind: row.try_get("kind")?,
+        supplier_id: row.try_get("supplier_id")?,
+        supplier_name: row.try_get("supplier_name")?,
+        number: row.try_get("number")?,
+        gross,
+        extracted: json("extracted_json")?,
+        match_result: json("match_json")?,
+        reasons,
+        erp_ref: row.try_get("erp_ref")?,
+        received_at: parse_time(&received_at)?,
+    })
+}
+
+/// Inserts the bytes (if new) and a document row in an open transaction.
+async fn insert_document(
+    tx: &mut Transaction<'_, sqlx::Sqlite>,
+    doc: &NewDocument,
+    id: &DocumentId,
+    state: DocumentState,
+    reasons: &[Reason],
+) -> StoreResult<String> {
+    let sha = sha256_hex(&doc.bytes);
+    let at = now();
+    sqlx::query(
+        "INSERT INTO blobs (sha256, size, bytes, created_at) VALUES (?, ?, ?, ?) \
+         ON CONFLICT(sha256) DO NOTHING",
+    )
+    .bind(&sha)
+    .bind(doc.bytes.len() as i64)
+    .bind(&doc.bytes)
+    .bind(&at)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO documents (id, parent_id, source, file_name, part_name, media_type, sha256, \
+         sender, state, reasons_json, received_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id.as_str())
+    .bind(doc.parent_id.as_ref().map(|p| p.as_str()))
+    .bind(&doc.source)
+    .bind(&doc.file_name)
+    .bind(&doc.part_name)
+    .bind(&doc.media_type)
+    .bind(&sha)
+    .bind(&doc.sender)
+    .bind(state.as_str())
+    .bind(serde_json::to_string(reasons)?)
+    .bind(&at)
+    .bind(&at)
+    .execute(&mut **tx)
+    .await?;
+    insert_event(tx, id, None, state, "ingest", &format!("received from {}", doc.source)).await?;
+    Ok(sha)
+}
+
+async fn insert_event(
+    tx: &mut Transaction<'_, sqlx::Sqlite>,
+    id: &DocumentId,
+    from: Option<DocumentState>,
+    to: DocumentState,
+    actor: &str,
+    detail: &str,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO events (document_id, at, from_state, to_state, actor, detail) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id.as_str())
+    .bind(now())
+    .bind(from.map(|s| s.as_str()))
+    .bind(to.as_str())
+    .bind(actor)
+    .bind(detail)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn insert_outbox(
+    tx: &mut Transaction<'_, sqlx::Sqlite>,
+    id: &DocumentId,
+    stage: Stage,
+    attempt: u32,
+) -> StoreResult<()> {
+    sqlx::query("INSERT INTO outbox (document_id, stage, attempt, created_at) VALUES (?, ?, ?, ?)")
+        .bind(id.as_str())
+        .bind(stage.as_str())
+        .bind(attempt as i64)
+        .bind(now())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn ingest(&self, doc: NewDocument) -> StoreResult<IngestOutcome> {
+        let mut tx = self.pool.begin().await?;
+        let sha = sha256_hex(&doc.bytes);
+        // The same bytes received before count as the same file, unless the earlier
+        // copy could not be read (a re-drop after a fix deserves a fresh try).
+        let earlier: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM documents WHERE sha256 = ? AND parent_id IS NULL \
+             AND state NOT IN ('quarantined', 'duplicate') ORDER BY id LIMIT 1",
+        )
+        .bind(&sha)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let id = DocumentId::new();
+        let outcome = match earlier.filter(|_| doc.parent_id.is_none()) {
+            Some(earlier) => {
+                let earlier = DocumentId(earlier);
+                let reason = Reason::new(
+                    docket_domain::ReasonCode::Duplicate,
+                    format!("the same file was received before (document {earlier})"),
+                );
+                insert_document(&mut tx, &doc, &id, DocumentState::Duplicate, &[reason]).await?;
+                IngestOutcome::SameFile { id, earlier }
+            }
+            None => {
+                insert_document(&mut tx, &doc, &id, DocumentState::Received, &[]).await?;
+                insert_outbox(&mut tx, &id, Stage::Extract, 0).await?;
+                IngestOutcome::New(id)
+            }
+        };
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    async fn document(&self, id: &DocumentId) -> StoreResult<DocumentRecord> {
+        let row = sqlx::query(&format!("SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id = ?"))
+            .bind(id.as_str())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("document {id}")))?;
+        record_from_row(&row)
+    }
+
+    async fn bytes(&self, id: &DocumentId) -> StoreResult<Vec<u8>> {
+        sqlx::query_scalar(
+            "SELECT b.bytes FROM documents d JOIN blobs b ON b.sha256 = d.sha256 WHERE d.id = ?",
+        )
+        .bind(id.as_str())
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("bytes of document {id}")))
+    }
+
+    async fn children(&self, id: &DocumentId) -> StoreResult<Vec<DocumentRecord>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE parent_id = ? ORDER BY id"
+        ))
+        .bind(id.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(record_from_row).collect()
+    }
+
+    async fn transition(&self, id: &DocumentId, t: Transition) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
+        let current: Option<String> = sqlx::query_scalar("SELECT state FROM documents WHERE id = ?")
+            .bind(id.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+        let current = parse_state(
+            &current.ok_or_else(|| StoreError::NotFound(format!("document {id}")))?,
+        )?;
+        if !t.from.contains(&current) {
+            return Ok(false);
+        }
+        let p = &t.patch;
+        sqlx::query(
+            "UPDATE documents SET state = ?, updated_at = ?, \
+             kind = COALESCE(?, kind), supplier_id = COALESCE(?, supplier_id), \
+             supplier_name = COALESCE(?, supplier_name), number = COALESCE(?, number), \
+             gross_amount = COALESCE(?, gross_amount), currency = COALESCE(?, currency), \
+             extracted_json = COALESCE(?, extracted_json), match_json = COALESCE(?, match_json), \
+             reasons_json = COALESCE(?, reasons_json), erp_ref = COALESCE(?, erp_ref) \
+             WHERE id = ?",
+        )
+        .bind(t.to.as_str())
+        .bind(now())
+        .bind(&p.kind)
+        .bind(&p.supplier_id)
+        .bind(&p.supplier_name)
+        .bind(&p.number)
+        .bind(p.gross.map(|g| g.amount.to_string()))
+        .bind(p.gross.map(|g| g.currency.to_string()))
+        .bind(p.extracted.as_ref().map(serde_json::to_string).transpose()?)
+        .bind(p.match_result.as_ref().map(serde_json::to_string).transpose()?)
+        .bind(p.reasons.as_ref().map(serde_json::to_string).transpose()?)
+        .bind(&p.erp_ref)
+        .bind(id.as_str())
+        .execute(&mut *tx)
+        .await?;
+        insert_event(&mut tx, id, Some(current), t.to, &t.actor, &t.detail).await?;
+        if let Some(stage) = t.enqueue {
+            insert_outbox(&mut tx, id, stage, 0).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn split(
+        &self,
+        container: &DocumentId,
+        parts: Vec<NewDocument>,
+    ) -> StoreResult<Vec<DocumentId>> {
+        let mut tx = self.pool.begin().await?;
+        let current: Option<String> = sqlx::query_scalar("SELECT state FROM documents WHERE id = ?")
+            .bind(container.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+        match current.as_deref() {
+            Some("received") => {}
+            Some(other) => {
+                return Err(StoreError::Conflict(format!(
+                    "container {container} is {other}, not received"
+                )));
+            }
+            None => return Err(StoreError::NotFound(format!("document {container}"))),
+        }
+        let mut ids = Vec::with_capacity(parts.len());
+        for mut part in parts {
+            part.parent_id = Some(container.clone());
+            let id = DocumentId::new();
+            insert_document(&mut tx, &part, &id, DocumentState::Received, &[]).await?;
+            insert_outbox(&mut tx, &id, Stage::Extract, 0).await?;
+            ids.push(id);
+        }
+        sqlx::query("UPDATE documents SET state = 'split', updated_at = ? WHERE id = ?")
+            .bind(now())
+            .bind(container.as_str())
+            .execute(&mut *tx)
+            .await?;
+        let detail = format!("split into {} document(s)", ids.len());
+        insert_event(
+            &mut tx,
+            container,
+            Some(DocumentState::Received),
+            DocumentState::Split,
+            "pipeline:extract",
+            &detail,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    async fn claim_key(&self, key: &str, id: &DocumentId) -> StoreResult<DocumentId> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO document_keys (key, document_id, created_at) VALUES (?, ?, ?) \
+             ON CONFLICT(key) DO NOTHING",
+        )
+        .bind(key)
+        .bind(id.as_str())
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+        let owner: String = sqlx::query_scalar("SELECT document_id FROM document_keys WHERE key = ?")
+            .bind(key)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(DocumentId(owner))
+    }
+
+    async fn pending_outbox(&self, limit: u32) -> StoreResult<Vec<OutboxEntry>> {
+        let rows = sqlx::query(
+            "SELECT id, document_id, stage, attempt FROM outbox WHERE sent_at IS NULL \
+             ORDER BY id LIMIT ?",
+        )
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let stage: String = row.try_get("stage")?;
+                Ok(OutboxEntry {
+                    id: row.try_get("id")?,
+                    message: WorkMessage {
+                        document_id: row.try_get("document_id")?,
+                        stage: Stage::parse(&stage).ok_or_else(|| {
+                            StoreError::Permanent(format!("unknown stage {stage:?} in outbox"))
+                        })?,
+                        attempt: u32::try_from(row.try_get::<i64, _>("attempt")?).unwrap_or(0),
+                    },
+                })
+            })
+            .collect()
+    }
+
+    async fn mark_sent(&self, ids: &[i64]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let at = now();
+        for id in ids {
+            sqlx::query("UPDATE outbox SET sent_at = ? WHERE id = ?")
+                .bind(&at)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn enqueue(&self, message: WorkMessage) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        insert_outbox(
+            &mut tx,
+            &DocumentId(message.document_id),
+            message.stage,
+            message.attempt,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn unsettled(&self) -> StoreResult<Vec<(DocumentId, DocumentState)>> {
+        let rows = sqlx::query(
+            "SELECT id, state FROM documents \
+             WHERE state IN ('received', 'extracted', 'matched', 'approved') ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let state: String = row.try_get("state")?;
+                Ok((DocumentId(row.try_get("id")?), parse_state(&state)?))
+            })
+            .filter(|r: &StoreResult<(DocumentId, DocumentState)>| {
+                r.as_ref().map_or(true, |(_, s)| stage_for(*s).is_some())
+            })
+            .collect()
+    }
+
+    async fn summaries(&self, ids: Option<&[DocumentId]>) -> StoreResult<Vec<DocumentSummary>> {
+        let rows = sqlx::query(&format!("SELECT {DOCUMENT_COLUMNS} FROM documents ORDER BY id"))
+            .fetch_all(&self.pool)
+            .await?;
+        let records: Vec<DocumentRecord> =
+            rows.iter().map(record_from_row).collect::<StoreResult<_>>()?;
+        Ok(match ids {
+            None => records,
+            Some(ids) => records
+                .into_iter()
+                .filter(|r| {
+                    ids.contains(&r.id) || r.parent_id.as_ref().is_some_and(|p| ids.contains(p))
+                })
+                .collect(),
+        })
+    }
+
+    async fn ledger_begin(&self, key: &str, id: &DocumentId) -> StoreResult<LedgerEntry> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO posting_ledger (idempotency_key, document_id, state, updated_at) \
+             VALUES (?, ?, 'pending', ?) ON CONFLICT(idempotency_key) DO NOTHING",
+        )
+        .bind(key)
+        .bind(id.as_str())
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE posting_ledger SET attempts = attempts + 1, updated_at = ? \
+             WHERE idempotency_key = ? AND state = 'pending'",
+        )
+        .bind(now())
+        .bind(key)
+        .execute(&mut *tx)
+        .await?;
+        let row = sqlx::query(
+            "SELECT document_id, state, erp_ref, attempts FROM posting_ledger \
+             WHERE idempotency_key = ?",
+        )
+        .bind(key)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let state: String = row.try_get("state")?;
+        Ok(LedgerEntry {
+            key: key.to_string(),
+            document_id: DocumentId(row.try_get("document_id")?),
+            state: LedgerState::parse(&state)
+                .ok_or_else(|| StoreError::Permanent(format!("unknown ledger state {state:?}")))?,
+            erp_ref: row.try_get("erp_ref")?,
+            attempts: u32::try_from(row.try_get::<i64, _>("attempts")?).unwrap_or(u32::MAX),
+        })
+    }
+
+    async fn ledger_record(
+        &self,
+        key: &str,
+        state: LedgerState,
+        erp_ref: Option<&str>,
+        error: Option<&str>,
+    ) -> StoreResult<()> {
+        let updated = sqlx::query(
+            "UPDATE posting_ledger SET state = ?, erp_ref = COALESCE(?, erp_ref), \
+             last_error = ?, updated_at = ? WHERE idempotency_key = ?",
+        )
+        .bind(state.as_str())
+        .bind(erp_ref)
+        .bind(error)
+        .bind(now())
+        .bind(key)
+        .execute(&self.pool)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("posting ledger entry {key}")));
+        }
+        Ok(())
+    }
+
+    async fn events(&self, id: &DocumentId) -> StoreResult<Vec<Event>> {
+        let rows = sqlx::query(
+            "SELECT at, from_state, to_state, actor, detail FROM events \
+             WHERE document_id = ? ORDER BY id",
+        )
+        .bind(id.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let at: String = row.try_get("at")?;
+                Ok(Event {
+                    at: parse_time(&at)?,
+                    from_state: row.try_get("from_state")?,
+                    to_state: row.try_get("to_state")?,
+                    actor: row.try_get("actor")?,
+                    detail: row.try_get("detail")?,
+                })
+            })
+            .collect()
+    }
+}

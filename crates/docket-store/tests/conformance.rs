@@ -1,0 +1,220 @@
+//! The Store conformance suite: every adapter must pass these.
+//!
+//! Written against the port only, so the PostgreSQL adapter runs the same cases.
+
+use docket_domain::{DocumentState, Money, Reason, ReasonCode, Stage, WorkMessage};
+use docket_store::sqlite::SqliteStore;
+use docket_store::{
+    DocumentId, IngestOutcome, LedgerState, NewDocument, Patch, Store, Transition,
+};
+
+fn new_doc(name: &str, bytes: &[u8]) -> NewDocument {
+    NewDocument {
+        parent_id: None,
+        source: "test".into(),
+        file_name: name.into(),
+        part_name: None,
+        media_type: "application/pdf".into(),
+        sender: None,
+        bytes: bytes.to_vec(),
+    }
+}
+
+fn to(state: DocumentState, from: &[DocumentState], enqueue: Option<Stage>) -> Transition {
+    Transition {
+        from: from.to_vec(),
+        to: state,
+        patch: Patch::default(),
+        enqueue,
+        actor: "test".into(),
+        detail: "test".into(),
+    }
+}
+
+async fn stores() -> Vec<(&'static str, Box<dyn Store>)> {
+    let dir = tempfile::tempdir().unwrap().keep();
+    vec![
+        ("sqlite-memory", Box::new(SqliteStore::in_memory().await.unwrap()) as Box<dyn Store>),
+        (
+            "sqlite-file",
+            Box::new(SqliteStore::open(&dir.join("docket.db")).await.unwrap()),
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn ingest_stores_bytes_and_queues_extraction() {
+    for (name, store) in stores().await {
+        let outcome = store.ingest(new_doc("a.pdf", b"%PDF-1.4 a")).await.unwrap();
+        let IngestOutcome::New(id) = outcome else {
+            panic!("{name}: first ingest must be new")
+        };
+        assert_eq!(store.bytes(&id).await.unwrap(), b"%PDF-1.4 a", "{name}");
+        let record = store.document(&id).await.unwrap();
+        assert_eq!(record.state, DocumentState::Received, "{name}");
+        assert_eq!(record.sha256.len(), 64, "{name}");
+        let outbox = store.pending_outbox(10).await.unwrap();
+        assert_eq!(outbox.len(), 1, "{name}");
+        assert_eq!(outbox[0].message.stage, Stage::Extract, "{name}");
+        assert_eq!(outbox[0].message.document_id, id.0, "{name}");
+        store.mark_sent(&[outbox[0].id]).await.unwrap();
+        assert!(store.pending_outbox(10).await.unwrap().is_empty(), "{name}");
+    }
+}
+
+#[tokio::test]
+async fn same_bytes_twice_is_recorded_as_duplicate_not_dropped() {
+    for (name, store) in stores().await {
+        let first = store.ingest(new_doc("a.pdf", b"same")).await.unwrap();
+        let second = store.ingest(new_doc("b.pdf", b"same")).await.unwrap();
+        match &second {
+            IngestOutcome::SameFile { earlier, id } => {
+                assert_eq!(earlier, first.id(), "{name}");
+                let record = store.document(id).await.unwrap();
+                assert_eq!(record.state, DocumentState::Duplicate, "{name}");
+                assert_eq!(record.reasons[0].code, ReasonCode::Duplicate, "{name}");
+            }
+            other => panic!("{name}: expected SameFile, got {other:?}"),
+        }
+        // Only the first is queued.
+        assert_eq!(store.pending_outbox(10).await.unwrap().len(), 1, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_quarantined_file_dropped_again_is_tried_again() {
+    for (name, store) in stores().await {
+        let first = store.ingest(new_doc("a.pdf", b"broken")).await.unwrap();
+        let moved = store
+            .transition(
+                first.id(),
+                to(DocumentState::Quarantined, &[DocumentState::Received], None),
+            )
+            .await
+            .unwrap();
+        assert!(moved, "{name}");
+        let again = store.ingest(new_doc("a.pdf", b"broken")).await.unwrap();
+        assert!(matches!(again, IngestOutcome::New(_)), "{name}: {again:?}");
+    }
+}
+
+#[tokio::test]
+async fn transitions_are_guarded_by_the_expected_state() {
+    for (name, store) in stores().await {
+        let id = store.ingest(new_doc("a.pdf", b"x")).await.unwrap().id().clone();
+        let mut t = to(
+            DocumentState::Extracted,
+            &[DocumentState::Received],
+            Some(Stage::Match),
+        );
+        t.patch = Patch {
+            number: Some("INV-1".into()),
+            gross: Some(Money::new(
+                "119.00".parse().unwrap(),
+                docket_domain::Currency::EUR,
+            )),
+            reasons: Some(vec![Reason::new(ReasonCode::MissingField, "why")]),
+            ..Patch::default()
+        };
+        assert!(store.transition(&id, t.clone()).await.unwrap(), "{name}");
+        // The same message again changes nothing.
+        assert!(!store.transition(&id, t).await.unwrap(), "{name}");
+        let record = store.document(&id).await.unwrap();
+        assert_eq!(record.state, DocumentState::Extracted, "{name}");
+        assert_eq!(record.number.as_deref(), Some("INV-1"), "{name}");
+        assert_eq!(record.gross.unwrap().amount.to_string(), "119.00", "{name}");
+        assert_eq!(record.reasons.len(), 1, "{name}");
+        let stages: Vec<Stage> = store
+            .pending_outbox(10)
+            .await
+            .unwrap()
+            .iter()
+            .map(|e| e.message.stage)
+            .collect();
+        assert_eq!(stages, vec![Stage::Extract, Stage::Match], "{name}");
+        let events = store.events(&id).await.unwrap();
+        assert_eq!(events.len(), 2, "{name}");
+        assert_eq!(events[1].from_state.as_deref(), Some("received"), "{name}");
+    }
+}
+
+#[tokio::test]
+async fn split_creates_parts_and_retires_the_container() {
+    for (name, store) in stores().await {
+        let mail = store.ingest(new_doc("m.eml", b"mail")).await.unwrap().id().clone();
+        let parts = vec![new_doc("m.eml", b"part one"), new_doc("m.eml", b"part two")];
+        let ids = store.split(&mail, parts).await.unwrap();
+        assert_eq!(ids.len(), 2, "{name}");
+        assert_eq!(store.document(&mail).await.unwrap().state, DocumentState::Split);
+        let children = store.children(&mail).await.unwrap();
+        assert_eq!(children.len(), 2, "{name}");
+        assert!(children.iter().all(|c| c.parent_id.as_ref() == Some(&mail)));
+        // A second split of the same container is refused.
+        assert!(store.split(&mail, vec![]).await.is_err(), "{name}");
+        let summaries = store.summaries(Some(std::slice::from_ref(&mail))).await.unwrap();
+        assert_eq!(summaries.len(), 3, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_business_key_has_one_owner() {
+    for (name, store) in stores().await {
+        let a = store.ingest(new_doc("a.pdf", b"a")).await.unwrap().id().clone();
+        let b = store.ingest(new_doc("b.pdf", b"b")).await.unwrap().id().clone();
+        assert_eq!(store.claim_key("S|INV1|invoice", &a).await.unwrap(), a, "{name}");
+        assert_eq!(store.claim_key("S|INV1|invoice", &b).await.unwrap(), a, "{name}");
+        assert_eq!(store.claim_key("S|INV1|invoice", &a).await.unwrap(), a, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn the_posting_ledger_counts_attempts_and_keeps_the_reference() {
+    for (name, store) in stores().await {
+        let a = store.ingest(new_doc("a.pdf", b"a")).await.unwrap().id().clone();
+        let first = store.ledger_begin("K", &a).await.unwrap();
+        assert_eq!((first.state, first.attempts), (LedgerState::Pending, 1), "{name}");
+        let second = store.ledger_begin("K", &a).await.unwrap();
+        assert_eq!(second.attempts, 2, "{name}");
+        store
+            .ledger_record("K", LedgerState::Posted, Some("5105600001"), None)
+            .await
+            .unwrap();
+        let after = store.ledger_begin("K", &DocumentId::new()).await.unwrap();
+        assert_eq!(after.state, LedgerState::Posted, "{name}");
+        assert_eq!(after.erp_ref.as_deref(), Some("5105600001"), "{name}");
+        assert_eq!(after.document_id, a, "{name}");
+        assert!(store.ledger_record("missing", LedgerState::Posted, None, None).await.is_err());
+    }
+}
+
+#[tokio::test]
+async fn unsettled_lists_documents_a_stage_still_owes_work() {
+    for (name, store) in stores().await {
+        let a = store.ingest(new_doc("a.pdf", b"a")).await.unwrap().id().clone();
+        let b = store.ingest(new_doc("b.pdf", b"b")).await.unwrap().id().clone();
+        store
+            .transition(&b, to(DocumentState::Quarantined, &[DocumentState::Received], None))
+            .await
+            .unwrap();
+        let unsettled = store.unsettled().await.unwrap();
+        assert_eq!(unsettled, vec![(a.clone(), DocumentState::Received)], "{name}");
+        store
+            .enqueue(WorkMessage { document_id: a.0.clone(), stage: Stage::Extract, attempt: 2 })
+            .await
+            .unwrap();
+        let outbox = store.pending_outbox(10).await.unwrap();
+        assert_eq!(outbox.last().unwrap().message.attempt, 2, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn the_file_store_keeps_data_across_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("docket.db");
+    let id = {
+        let store = SqliteStore::open(&path).await.unwrap();
+        store.ingest(new_doc("a.pdf", b"kept")).await.unwrap().id().clone()
+    };
+    let store = SqliteStore::open(&path).await.unwrap();
+    assert_eq!(store.bytes(&id).await.unwrap(), b"kept");
+}
