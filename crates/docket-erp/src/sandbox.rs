@@ -116,7 +116,9 @@ fn write_atomically(path: &Path, data: &ErpSnapshot) -> Result<(), ErpError> {
         std::fs::create_dir_all(parent).map_err(io)?;
     }
     std::fs::write(&tmp, text).map_err(io)?;
-    std::fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(io)?;
+    std::fs::File::open(&tmp)
+        .and_then(|f| f.sync_all())
+        .map_err(io)?;
     std::fs::rename(&tmp, path).map_err(io)
 }
 
@@ -149,10 +151,10 @@ impl Erp for SandboxErp {
             .iter()
             .filter(|s| {
                 let vat = s.vat_id.as_deref().map(normalize::compact_identifier);
-                let by_vat = vat.is_some_and(|v| query.vat_ids.iter().any(|q| *q == v));
+                let by_vat = vat.is_some_and(|v| query.vat_ids.contains(&v));
                 let by_iban = s.ibans.iter().any(|i| {
                     let i = normalize::compact_identifier(i);
-                    query.ibans.iter().any(|q| *q == i)
+                    query.ibans.contains(&i)
                 });
                 let by_domain = query
                     .email_domain
@@ -221,7 +223,12 @@ impl Erp for SandboxErp {
             )));
         }
         if let Some(existing) = data.booked_invoices.iter().find(|b| {
-            same_booking(b, &request.supplier_id, &request.supplier_reference, request.kind)
+            same_booking(
+                b,
+                &request.supplier_id,
+                &request.supplier_reference,
+                request.kind,
+            )
         }) {
             return Err(ErpError::Conflict(format!(
                 "reference {} is already booked as {}",
@@ -240,12 +247,12 @@ impl Erp for SandboxErp {
             reversed: false,
         };
         data.booked_invoices.push(booked.clone());
-        if let Some(path) = &self.state_file {
-            if let Err(e) = write_atomically(path, &data) {
-                // Not persisted means not booked: undo, so the caller retries.
-                data.booked_invoices.pop();
-                return Err(e);
-            }
+        if let Some(path) = &self.state_file
+            && let Err(e) = write_atomically(path, &data)
+        {
+            // Not persisted means not booked: undo, so the caller retries.
+            data.booked_invoices.pop();
+            return Err(e);
         }
         tracing::info!(erp_ref = %booked.erp_ref, supplier = %booked.supplier_id, "sandbox booked");
         Ok(booked)
@@ -310,15 +317,50 @@ mod tests {
             async move { erp.supplier_candidates(&q).await.unwrap().len() }
         };
         let vat = vec!["DE136695976".to_string()];
-        assert_eq!(by(SupplierQuery { vat_ids: vat, ..Default::default() }).await, 1);
+        assert_eq!(
+            by(SupplierQuery {
+                vat_ids: vat,
+                ..Default::default()
+            })
+            .await,
+            1
+        );
         let iban = vec!["DE89370400440532013000".to_string()];
-        assert_eq!(by(SupplierQuery { ibans: iban, ..Default::default() }).await, 1);
+        assert_eq!(
+            by(SupplierQuery {
+                ibans: iban,
+                ..Default::default()
+            })
+            .await,
+            1
+        );
         let name = Some("NORDWIND Bürobedarf".to_string());
-        assert_eq!(by(SupplierQuery { name, ..Default::default() }).await, 1);
+        assert_eq!(
+            by(SupplierQuery {
+                name,
+                ..Default::default()
+            })
+            .await,
+            1
+        );
         let other = Some("Southwind Trading".to_string());
-        assert_eq!(by(SupplierQuery { name: other, ..Default::default() }).await, 0);
+        assert_eq!(
+            by(SupplierQuery {
+                name: other,
+                ..Default::default()
+            })
+            .await,
+            0
+        );
         let domain = Some("NORDWIND.example".to_string());
-        assert_eq!(by(SupplierQuery { email_domain: domain, ..Default::default() }).await, 1);
+        assert_eq!(
+            by(SupplierQuery {
+                email_domain: domain,
+                ..Default::default()
+            })
+            .await,
+            1
+        );
     }
 
     #[tokio::test]

@@ -6,11 +6,15 @@
 //! - [`einvoice`]: exact readers for CII (ZUGFeRD 2, Factur-X, XRechnung), ZUGFeRD 1
 //!   and UBL 2.1 Invoice / CreditNote;
 //! - [`pdf`]: PDF access (embedded e-invoice files, text with positions);
-//! - [`layout`]: the deterministic label-and-position extractor over PDF text.
+//! - [`layout`]: the deterministic label-and-position extractor over PDF text;
+//! - [`read`]: the entry point, running all of it under [`guard`]'s limits.
 
 pub mod einvoice;
 pub mod error;
+pub mod guard;
 pub mod layout;
 pub mod pdf;
+pub mod read;
 
 pub use error::ExtractError;
+pub use read::{Extraction, InputKind, Limits, read_document, sniff};

@@ -109,7 +109,9 @@ fn record_from_row(row: &SqliteRow) -> StoreResult<DocumentRecord> {
     let received_at: String = row.try_get("received_at")?;
     Ok(DocumentRecord {
         id: DocumentId(row.try_get("id")?),
-        parent_id: row.try_get::<Option<String>, _>("parent_id")?.map(DocumentId),
+        parent_id: row
+            .try_get::<Option<String>, _>("parent_id")?
+            .map(DocumentId),
         source: row.try_get("source")?,
         file_name: row.try_get("file_name")?,
         part_name: row.try_get("part_name")?,
@@ -169,7 +171,15 @@ async fn insert_document(
     .bind(&at)
     .execute(&mut **tx)
     .await?;
-    insert_event(tx, id, None, state, "ingest", &format!("received from {}", doc.source)).await?;
+    insert_event(
+        tx,
+        id,
+        None,
+        state,
+        "ingest",
+        &format!("received from {}", doc.source),
+    )
+    .await?;
     Ok(sha)
 }
 
@@ -248,11 +258,13 @@ impl Store for SqliteStore {
     }
 
     async fn document(&self, id: &DocumentId) -> StoreResult<DocumentRecord> {
-        let row = sqlx::query(&format!("SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id = ?"))
-            .bind(id.as_str())
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("document {id}")))?;
+        let row = sqlx::query(&format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id = ?"
+        ))
+        .bind(id.as_str())
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("document {id}")))?;
         record_from_row(&row)
     }
 
@@ -278,13 +290,13 @@ impl Store for SqliteStore {
 
     async fn transition(&self, id: &DocumentId, t: Transition) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await?;
-        let current: Option<String> = sqlx::query_scalar("SELECT state FROM documents WHERE id = ?")
-            .bind(id.as_str())
-            .fetch_optional(&mut *tx)
-            .await?;
-        let current = parse_state(
-            &current.ok_or_else(|| StoreError::NotFound(format!("document {id}")))?,
-        )?;
+        let current: Option<String> =
+            sqlx::query_scalar("SELECT state FROM documents WHERE id = ?")
+                .bind(id.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+        let current =
+            parse_state(&current.ok_or_else(|| StoreError::NotFound(format!("document {id}")))?)?;
         if !t.from.contains(&current) {
             return Ok(false);
         }
@@ -306,8 +318,18 @@ impl Store for SqliteStore {
         .bind(&p.number)
         .bind(p.gross.map(|g| g.amount.to_string()))
         .bind(p.gross.map(|g| g.currency.to_string()))
-        .bind(p.extracted.as_ref().map(serde_json::to_string).transpose()?)
-        .bind(p.match_result.as_ref().map(serde_json::to_string).transpose()?)
+        .bind(
+            p.extracted
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()?,
+        )
+        .bind(
+            p.match_result
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()?,
+        )
         .bind(p.reasons.as_ref().map(serde_json::to_string).transpose()?)
         .bind(&p.erp_ref)
         .bind(id.as_str())
@@ -327,10 +349,11 @@ impl Store for SqliteStore {
         parts: Vec<NewDocument>,
     ) -> StoreResult<Vec<DocumentId>> {
         let mut tx = self.pool.begin().await?;
-        let current: Option<String> = sqlx::query_scalar("SELECT state FROM documents WHERE id = ?")
-            .bind(container.as_str())
-            .fetch_optional(&mut *tx)
-            .await?;
+        let current: Option<String> =
+            sqlx::query_scalar("SELECT state FROM documents WHERE id = ?")
+                .bind(container.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
         match current.as_deref() {
             Some("received") => {}
             Some(other) => {
@@ -378,10 +401,11 @@ impl Store for SqliteStore {
         .bind(now())
         .execute(&mut *tx)
         .await?;
-        let owner: String = sqlx::query_scalar("SELECT document_id FROM document_keys WHERE key = ?")
-            .bind(key)
-            .fetch_one(&mut *tx)
-            .await?;
+        let owner: String =
+            sqlx::query_scalar("SELECT document_id FROM document_keys WHERE key = ?")
+                .bind(key)
+                .fetch_one(&mut *tx)
+                .await?;
         tx.commit().await?;
         Ok(DocumentId(owner))
     }
@@ -457,11 +481,15 @@ impl Store for SqliteStore {
     }
 
     async fn summaries(&self, ids: Option<&[DocumentId]>) -> StoreResult<Vec<DocumentSummary>> {
-        let rows = sqlx::query(&format!("SELECT {DOCUMENT_COLUMNS} FROM documents ORDER BY id"))
-            .fetch_all(&self.pool)
-            .await?;
-        let records: Vec<DocumentRecord> =
-            rows.iter().map(record_from_row).collect::<StoreResult<_>>()?;
+        let rows = sqlx::query(&format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM documents ORDER BY id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        let records: Vec<DocumentRecord> = rows
+            .iter()
+            .map(record_from_row)
+            .collect::<StoreResult<_>>()?;
         Ok(match ids {
             None => records,
             Some(ids) => records

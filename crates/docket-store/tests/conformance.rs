@@ -2,11 +2,11 @@
 //!
 //! Written against the port only, so the PostgreSQL adapter runs the same cases.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use docket_domain::{DocumentState, Money, Reason, ReasonCode, Stage, WorkMessage};
 use docket_store::sqlite::SqliteStore;
-use docket_store::{
-    DocumentId, IngestOutcome, LedgerState, NewDocument, Patch, Store, Transition,
-};
+use docket_store::{DocumentId, IngestOutcome, LedgerState, NewDocument, Patch, Store, Transition};
 
 fn new_doc(name: &str, bytes: &[u8]) -> NewDocument {
     NewDocument {
@@ -34,7 +34,10 @@ fn to(state: DocumentState, from: &[DocumentState], enqueue: Option<Stage>) -> T
 async fn stores() -> Vec<(&'static str, Box<dyn Store>)> {
     let dir = tempfile::tempdir().unwrap().keep();
     vec![
-        ("sqlite-memory", Box::new(SqliteStore::in_memory().await.unwrap()) as Box<dyn Store>),
+        (
+            "sqlite-memory",
+            Box::new(SqliteStore::in_memory().await.unwrap()) as Box<dyn Store>,
+        ),
         (
             "sqlite-file",
             Box::new(SqliteStore::open(&dir.join("docket.db")).await.unwrap()),
@@ -101,7 +104,12 @@ async fn a_quarantined_file_dropped_again_is_tried_again() {
 #[tokio::test]
 async fn transitions_are_guarded_by_the_expected_state() {
     for (name, store) in stores().await {
-        let id = store.ingest(new_doc("a.pdf", b"x")).await.unwrap().id().clone();
+        let id = store
+            .ingest(new_doc("a.pdf", b"x"))
+            .await
+            .unwrap()
+            .id()
+            .clone();
         let mut t = to(
             DocumentState::Extracted,
             &[DocumentState::Received],
@@ -141,17 +149,28 @@ async fn transitions_are_guarded_by_the_expected_state() {
 #[tokio::test]
 async fn split_creates_parts_and_retires_the_container() {
     for (name, store) in stores().await {
-        let mail = store.ingest(new_doc("m.eml", b"mail")).await.unwrap().id().clone();
+        let mail = store
+            .ingest(new_doc("m.eml", b"mail"))
+            .await
+            .unwrap()
+            .id()
+            .clone();
         let parts = vec![new_doc("m.eml", b"part one"), new_doc("m.eml", b"part two")];
         let ids = store.split(&mail, parts).await.unwrap();
         assert_eq!(ids.len(), 2, "{name}");
-        assert_eq!(store.document(&mail).await.unwrap().state, DocumentState::Split);
+        assert_eq!(
+            store.document(&mail).await.unwrap().state,
+            DocumentState::Split
+        );
         let children = store.children(&mail).await.unwrap();
         assert_eq!(children.len(), 2, "{name}");
         assert!(children.iter().all(|c| c.parent_id.as_ref() == Some(&mail)));
         // A second split of the same container is refused.
         assert!(store.split(&mail, vec![]).await.is_err(), "{name}");
-        let summaries = store.summaries(Some(std::slice::from_ref(&mail))).await.unwrap();
+        let summaries = store
+            .summaries(Some(std::slice::from_ref(&mail)))
+            .await
+            .unwrap();
         assert_eq!(summaries.len(), 3, "{name}");
     }
 }
@@ -159,20 +178,51 @@ async fn split_creates_parts_and_retires_the_container() {
 #[tokio::test]
 async fn a_business_key_has_one_owner() {
     for (name, store) in stores().await {
-        let a = store.ingest(new_doc("a.pdf", b"a")).await.unwrap().id().clone();
-        let b = store.ingest(new_doc("b.pdf", b"b")).await.unwrap().id().clone();
-        assert_eq!(store.claim_key("S|INV1|invoice", &a).await.unwrap(), a, "{name}");
-        assert_eq!(store.claim_key("S|INV1|invoice", &b).await.unwrap(), a, "{name}");
-        assert_eq!(store.claim_key("S|INV1|invoice", &a).await.unwrap(), a, "{name}");
+        let a = store
+            .ingest(new_doc("a.pdf", b"a"))
+            .await
+            .unwrap()
+            .id()
+            .clone();
+        let b = store
+            .ingest(new_doc("b.pdf", b"b"))
+            .await
+            .unwrap()
+            .id()
+            .clone();
+        assert_eq!(
+            store.claim_key("S|INV1|invoice", &a).await.unwrap(),
+            a,
+            "{name}"
+        );
+        assert_eq!(
+            store.claim_key("S|INV1|invoice", &b).await.unwrap(),
+            a,
+            "{name}"
+        );
+        assert_eq!(
+            store.claim_key("S|INV1|invoice", &a).await.unwrap(),
+            a,
+            "{name}"
+        );
     }
 }
 
 #[tokio::test]
 async fn the_posting_ledger_counts_attempts_and_keeps_the_reference() {
     for (name, store) in stores().await {
-        let a = store.ingest(new_doc("a.pdf", b"a")).await.unwrap().id().clone();
+        let a = store
+            .ingest(new_doc("a.pdf", b"a"))
+            .await
+            .unwrap()
+            .id()
+            .clone();
         let first = store.ledger_begin("K", &a).await.unwrap();
-        assert_eq!((first.state, first.attempts), (LedgerState::Pending, 1), "{name}");
+        assert_eq!(
+            (first.state, first.attempts),
+            (LedgerState::Pending, 1),
+            "{name}"
+        );
         let second = store.ledger_begin("K", &a).await.unwrap();
         assert_eq!(second.attempts, 2, "{name}");
         store
@@ -183,23 +233,49 @@ async fn the_posting_ledger_counts_attempts_and_keeps_the_reference() {
         assert_eq!(after.state, LedgerState::Posted, "{name}");
         assert_eq!(after.erp_ref.as_deref(), Some("5105600001"), "{name}");
         assert_eq!(after.document_id, a, "{name}");
-        assert!(store.ledger_record("missing", LedgerState::Posted, None, None).await.is_err());
+        assert!(
+            store
+                .ledger_record("missing", LedgerState::Posted, None, None)
+                .await
+                .is_err()
+        );
     }
 }
 
 #[tokio::test]
 async fn unsettled_lists_documents_a_stage_still_owes_work() {
     for (name, store) in stores().await {
-        let a = store.ingest(new_doc("a.pdf", b"a")).await.unwrap().id().clone();
-        let b = store.ingest(new_doc("b.pdf", b"b")).await.unwrap().id().clone();
+        let a = store
+            .ingest(new_doc("a.pdf", b"a"))
+            .await
+            .unwrap()
+            .id()
+            .clone();
+        let b = store
+            .ingest(new_doc("b.pdf", b"b"))
+            .await
+            .unwrap()
+            .id()
+            .clone();
         store
-            .transition(&b, to(DocumentState::Quarantined, &[DocumentState::Received], None))
+            .transition(
+                &b,
+                to(DocumentState::Quarantined, &[DocumentState::Received], None),
+            )
             .await
             .unwrap();
         let unsettled = store.unsettled().await.unwrap();
-        assert_eq!(unsettled, vec![(a.clone(), DocumentState::Received)], "{name}");
+        assert_eq!(
+            unsettled,
+            vec![(a.clone(), DocumentState::Received)],
+            "{name}"
+        );
         store
-            .enqueue(WorkMessage { document_id: a.0.clone(), stage: Stage::Extract, attempt: 2 })
+            .enqueue(WorkMessage {
+                document_id: a.0.clone(),
+                stage: Stage::Extract,
+                attempt: 2,
+            })
             .await
             .unwrap();
         let outbox = store.pending_outbox(10).await.unwrap();
@@ -213,7 +289,12 @@ async fn the_file_store_keeps_data_across_reopen() {
     let path = dir.path().join("docket.db");
     let id = {
         let store = SqliteStore::open(&path).await.unwrap();
-        store.ingest(new_doc("a.pdf", b"kept")).await.unwrap().id().clone()
+        store
+            .ingest(new_doc("a.pdf", b"kept"))
+            .await
+            .unwrap()
+            .id()
+            .clone()
     };
     let store = SqliteStore::open(&path).await.unwrap();
     assert_eq!(store.bytes(&id).await.unwrap(), b"kept");

@@ -1,1 +1,3 @@
 //! PDF access (to be written).
+pub mod embedded;
+pub mod text;

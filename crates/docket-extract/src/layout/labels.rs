@@ -1,0 +1,418 @@
+//! The label vocabulary: what invoices in English, German, Dutch and French
+//! write next to the values Docket reads.
+//!
+//! Labels are compared in a compact form (lower case, accents folded, only
+//! letters and digits), so `Rechnungs-Nr.:`, `Rechnungsnr` and `RECHNUNGS NR`
+//! are one label, and a label broken into pieces by the PDF (`F actuurnummer`)
+//! still matches. To support another wording, add it to [`LABELS`].
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// What a label announces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LabelKind {
+    /// The document number (invoice number, credit note number).
+    DocumentNumber,
+    /// A title word ("Rechnung", "Invoice"): the kind, and weakly the number after it.
+    InvoiceTitle,
+    /// A credit-note title word.
+    CreditNoteTitle,
+    /// The issue date.
+    IssueDate,
+    /// The payment due date.
+    DueDate,
+    /// The delivery or service date.
+    DeliveryDate,
+    /// The buyer's purchase order number(s).
+    OrderReference,
+    /// The buyer's customer number at the seller.
+    CustomerNumber,
+    /// Sum of the line amounts.
+    LineTotal,
+    /// Total without VAT.
+    NetTotal,
+    /// Total VAT.
+    TaxTotal,
+    /// Total with VAT.
+    GrossTotal,
+    /// Amount to pay.
+    AmountDue,
+    /// Amount already paid.
+    Prepaid,
+    /// An IBAN follows.
+    Iban,
+    /// A BIC follows.
+    Bic,
+    /// A VAT id follows (of the party whose block it is in).
+    VatId,
+    /// The buyer's VAT id follows ("Ihre USt-IdNr.").
+    BuyerVatId,
+    /// A national tax number follows.
+    TaxNumber,
+    /// Payment terms follow.
+    PaymentTerms,
+    /// The document currency follows.
+    Currency,
+    /// Heads the seller's block.
+    SellerSection,
+    /// Heads the buyer's block.
+    BuyerSection,
+    /// A carried-over subtotal between pages.
+    CarryOver,
+}
+
+/// One group of wordings for a kind, with how much it says.
+#[derive(Debug)]
+pub struct LabelDef {
+    /// What the label announces.
+    pub kind: LabelKind,
+    /// Higher is more specific ("Rechnungsnummer" over "Nr.").
+    pub priority: u8,
+    /// Whether the value may stand below the label (column layouts).
+    pub below: bool,
+    /// The wordings, as printed.
+    pub phrases: &'static [&'static str],
+}
+
+use LabelKind::*;
+
+const fn def(
+    kind: LabelKind,
+    priority: u8,
+    below: bool,
+    phrases: &'static [&'static str],
+) -> LabelDef {
+    LabelDef {
+        kind,
+        priority,
+        below,
+        phrases,
+    }
+}
+
+/// The vocabulary. Earlier entries win when two wordings compact alike.
+#[rustfmt::skip]
+pub static LABELS: &[LabelDef] = &[
+    def(DocumentNumber, 3, true, &[
+        "Rechnungsnummer", "Rechnungs-Nr.", "Rechnungsnr.", "Rechnung Nr.", "Rechnungs Nr.",
+        "Re-Nr.", "Belegnummer", "Beleg-Nr.", "Gutschriftsnummer", "Gutschrift-Nr.",
+        "Gutschriftnummer", "Gutschrift Nr.", "Invoice number", "Invoice no.", "Invoice nr.",
+        "Invoice ID", "Inv. No.", "Credit note number", "Credit note no.", "Factuurnummer",
+        "Factuurnr.", "Factuur nr.", "Creditnotanummer", "Creditnota nr.", "Numéro de facture",
+        "N° de facture", "N° facture", "Facture n°", "Numéro facture", "Avoir n°", "Numéro d'avoir",
+        "Document number", "Document no.",
+    ]),
+    def(CreditNoteTitle, 1, true, &[
+        "Gutschrift", "Credit note", "Credit memo", "Creditnota", "Creditfactuur", "Avoir",
+        "Facture d'avoir",
+    ]),
+    def(InvoiceTitle, 1, true, &[
+        "Rechnung", "Invoice", "Tax invoice", "Factuur", "Facture", "Bill", "Rechnungskorrektur",
+        "Korrekturrechnung", "Stornorechnung", "Rechnungsberichtigung", "Invoice correction",
+        "Corrected invoice", "Facture rectificative", "Rectificatie", "Proforma",
+        "Pro-forma invoice",
+    ]),
+    def(IssueDate, 3, true, &[
+        "Rechnungsdatum", "Rechnungs-Datum", "Datum der Rechnung", "Belegdatum", "Beleg-Datum",
+        "Gutschriftsdatum", "Invoice date", "Date of invoice", "Issue date", "Date of issue",
+        "Invoice dated", "Factuurdatum", "Factuur datum", "Creditnotadatum", "Date de facture",
+        "Date de facturation", "Date facture", "Date d'émission",
+    ]),
+    def(IssueDate, 1, true, &[
+        "Datum", "Date", "Dated",
+    ]),
+    def(DueDate, 3, true, &[
+        "Fälligkeitsdatum", "Fällig am", "Fälligkeit", "Zahlbar bis", "Zahlungsziel", "Due date",
+        "Payment due", "Payment due date", "Due", "Vervaldatum", "Vervaldag",
+        "Uiterste betaaldatum", "Te betalen voor", "Date d'échéance", "Échéance",
+        "Date limite de paiement", "A payer avant le",
+    ]),
+    def(DeliveryDate, 2, true, &[
+        "Lieferdatum", "Leistungsdatum", "Liefer- und Leistungsdatum", "Liefertermin",
+        "Delivery date", "Date of delivery", "Service date", "Leverdatum", "Afleverdatum",
+        "Date de livraison",
+    ]),
+    def(OrderReference, 3, true, &[
+        "Ihre Bestellung", "Ihre Bestellungen", "Ihre Bestellnummer", "Ihre Bestell-Nr.",
+        "Ihre Bestellnr.", "Bestellnummer", "Bestell-Nr.", "Bestellnr.", "Bestellung",
+        "Bestellungen", "Ihr Auftrag", "Ihre Auftragsnummer", "Ihre Order", "PO number",
+        "PO numbers", "PO no.", "PO", "P.O.", "Purchase order", "Purchase order number",
+        "Purchase orders", "Your order", "Your orders", "Your order number", "Your order no.",
+        "Customer order", "Order reference", "Uw ordernummer", "Uw bestelnummer", "Uw order",
+        "Uw orders", "Uw bestelling", "Uw bestellingen", "Inkoopordernummer", "Inkooporder",
+        "Votre commande", "Vos commandes", "Votre commande n°", "Votre référence de commande",
+        "N° de commande", "Numéro de commande", "Bon de commande", "Référence commande",
+        "Commande n°",
+    ]),
+    def(CustomerNumber, 2, true, &[
+        "Kundennummer", "Kunden-Nr.", "Kundennr.", "Ihre Kundennummer", "Customer number",
+        "Customer no.", "Customer ID", "Account number", "Klantnummer", "Klantnr.",
+        "Debiteurnummer", "Numéro client", "N° client", "Code client", "Réf. client",
+    ]),
+    def(LineTotal, 2, false, &[
+        "Positionssumme", "Summe Positionen", "Warenwert", "Line total", "Lines total",
+        "Total lines", "Total amount of lines", "Sum of line amounts", "Total line amount",
+    ]),
+    def(NetTotal, 3, false, &[
+        "Nettobetrag", "Summe netto", "Nettosumme", "Gesamt netto", "Netto gesamt",
+        "Rechnungssumme netto", "Rechnungssumme Netto (excl. USt.)", "Rechnungssumme ohne USt.",
+        "Gesamtbetrag netto", "Zwischensumme netto", "Net total", "Net amount", "Total net",
+        "Total excl. VAT", "Total excluding VAT", "Total (excl. VAT)", "Amount excl. VAT",
+        "Subtotal excl. VAT", "Totaal excl. BTW", "Totaal exclusief BTW", "Exclusief BTW",
+        "Excl. BTW", "Subtotaal ex. BTW", "Subtotaal excl. BTW", "Netto bedrag", "Total HT",
+        "Montant HT", "Montant total HT", "Total hors taxes", "Sous-total HT",
+        "Total amount without VAT", "Total net amount", "Total excl. tax", "Net total amount",
+    ]),
+    def(NetTotal, 2, false, &[
+        "Netto", "Net", "Subtotal", "Sub-total", "Sous-total", "Subtotaal",
+    ]),
+    def(TaxTotal, 3, false, &[
+        "USt. Gesamt", "MwSt. gesamt", "Summe MwSt.", "Summe USt.", "MwSt.-Betrag", "MwSt-Betrag",
+        "USt.-Betrag", "Umsatzsteuerbetrag", "Mehrwertsteuerbetrag", "zzgl. MwSt.", "zzgl. USt.",
+        "zuzüglich Umsatzsteuer", "zuzüglich MwSt.", "Zuzügl. USt", "Steuerbetrag", "VAT amount",
+        "Total VAT", "VAT total", "Total tax", "Tax amount", "Sales tax", "BTW bedrag",
+        "BTW-bedrag", "Totaal BTW", "Montant TVA", "Total TVA",
+    ]),
+    def(TaxTotal, 2, false, &[
+        "MwSt.", "USt.", "Umsatzsteuer", "Mehrwertsteuer", "VAT", "Tax", "BTW", "TVA",
+    ]),
+    def(AmountDue, 3, false, &[
+        "Zahlbetrag", "Zu zahlen", "Zu zahlender Betrag", "Offener Betrag", "Amount due",
+        "Balance due", "Total due", "Total amount due", "Amount payable", "Due payable",
+        "Te betalen", "Openstaand bedrag", "Net à payer", "Somme à payer", "Montant à payer",
+        "Reste à payer", "Total à payer",
+    ]),
+    def(GrossTotal, 3, false, &[
+        "Gesamtbetrag", "Rechnungsbetrag", "Rechnungssumme", "Bruttobetrag", "Bruttosumme",
+        "Gesamtsumme", "Endbetrag", "Rechnungssumme brutto", "Rechnungssumme Brutto (inkl. USt.)",
+        "Gesamt brutto", "Summe brutto", "Summe inkl. USt.", "Summe inkl. MwSt.",
+        "Gesamtbetrag brutto", "Gutschriftsbetrag", "Total amount", "Grand total", "Invoice total",
+        "Total incl. VAT", "Total including VAT", "Total (incl. VAT)", "Total for this invoice",
+        "Totaalbedrag", "Totaal incl. BTW", "Totaal inclusief BTW", "Bedrag incl. BTW",
+        "Bedrag inclusief BTW", "Factuurtotaal", "Factuur totaal", "Factuurbedrag", "Total TTC",
+        "Montant TTC", "Montant total TTC", "Total facture", "Montant total", "Total gross amount",
+        "Gross amount", "Total amount with VAT", "Total incl. tax", "Total amount incl. VAT",
+    ]),
+    def(GrossTotal, 2, false, &[
+        "Brutto", "Total", "Totaal", "Summe", "Gesamt",
+    ]),
+    def(Prepaid, 2, false, &[
+        "Erhaltene Anzahlungen", "Anzahlung", "Bereits bezahlt", "Amount paid", "Prepaid", "Paid",
+        "Reeds betaald", "Acompte", "Déjà payé",
+    ]),
+    def(Iban, 3, true, &[
+        "IBAN", "IBAN-Nr.", "IBAN Nr.",
+    ]),
+    def(Bic, 3, true, &[
+        "BIC", "SWIFT", "BIC/SWIFT", "SWIFT/BIC", "Swift code", "BIC-Code",
+    ]),
+    def(BuyerVatId, 3, true, &[
+        "Ihre USt-IdNr.", "Ihre USt-ID", "Ihre USt.-IdentNr.", "Ihre UStId", "Kunden-USt-ID",
+        "Your VAT ID", "Your VAT number", "Your VAT no.", "Customer VAT ID", "Buyer VAT ID",
+        "Uw BTW nummer", "Uw BTW-nr.", "Uw BTW nr.", "Votre n° TVA", "Votre numéro de TVA",
+        "N° TVA client",
+    ]),
+    def(VatId, 3, true, &[
+        "USt-IdNr.", "USt-ID", "UStId", "USt.-Id.-Nr.", "USt.-Identnr.", "USt-Ident-Nr.",
+        "Umsatzsteuer-ID", "Umsatzsteuer-Identifikationsnummer", "VAT ID", "VAT-ID", "VAT No.",
+        "VAT number", "VAT reg. no.", "VAT registration number", "BTW nr.", "BTW-nummer",
+        "BTW nummer", "BTW-nr.", "BTW-id", "N° TVA", "N° de TVA", "TVA intracommunautaire",
+        "N° TVA intracommunautaire", "Numéro de TVA", "N° de TVA intracommunautaire",
+    ]),
+    def(TaxNumber, 2, true, &[
+        "Steuernummer", "Steuer-Nr.", "St.-Nr.", "Steuernr.",
+    ]),
+    def(PaymentTerms, 2, true, &[
+        "Zahlungsbedingungen", "Zahlungsbedingung", "Zahlungskonditionen", "Payment terms",
+        "Terms of payment", "Betalingsvoorwaarden", "Betalingstermijn", "Betalingsconditie",
+        "Conditions de paiement", "Conditions de règlement", "Modalités de paiement",
+    ]),
+    def(Currency, 2, true, &[
+        "Währung", "Rechnungswährung", "Currency", "Valuta", "Devise",
+    ]),
+    def(SellerSection, 1, false, &[
+        "Verkäufer", "Lieferant", "Rechnungsersteller", "Seller", "Supplier", "Vendor", "Sold by",
+        "Leverancier", "Verkoper", "Fournisseur", "Vendeur", "Émetteur",
+    ]),
+    def(BuyerSection, 1, false, &[
+        "Käufer", "Rechnungsempfänger", "Käufer/Leistungsempfänger", "Leistungsempfänger", "Kunde",
+        "Buyer", "Customer", "Bill to", "Billed to", "Invoice to", "Invoice address",
+        "Billing address", "Sold to", "Factuuradres", "Klant", "Koper", "Afnemer", "Acheteur",
+        "Client", "Facturé à", "Adresse de facturation", "Destinataire",
+    ]),
+    def(CarryOver, 1, false, &[
+        "Übertrag", "Zwischensumme", "Carried forward", "Carry forward", "Brought forward",
+        "Transport", "Report", "A reporter", "À reporter",
+    ]),
+];
+
+/// A label found on a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LabelHit {
+    /// What it announces.
+    pub kind: LabelKind,
+    /// How specific the wording is.
+    pub priority: u8,
+    /// Whether the value may stand below it.
+    pub below: bool,
+    /// First word of the label.
+    pub start: usize,
+    /// One past its last word.
+    pub end: usize,
+}
+
+/// Folds a text into the form labels are compared in.
+pub fn compact(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => out.push('a'),
+            'ç' => out.push('c'),
+            'è' | 'é' | 'ê' | 'ë' => out.push('e'),
+            'ì' | 'í' | 'î' | 'ï' => out.push('i'),
+            'ñ' => out.push('n'),
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' => out.push('o'),
+            'ù' | 'ú' | 'û' | 'ü' => out.push('u'),
+            'ý' | 'ÿ' => out.push('y'),
+            'ß' => out.push_str("ss"),
+            c if c.is_alphanumeric() => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+type Index = HashMap<String, (LabelKind, u8, bool)>;
+
+fn index() -> &'static Index {
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut map = Index::new();
+        for d in LABELS {
+            for p in d.phrases {
+                map.entry(compact(p))
+                    .or_insert((d.kind, d.priority, d.below));
+            }
+        }
+        map
+    })
+}
+
+/// The longest a label runs, in words (pieces of a broken word count).
+const MAX_LABEL_WORDS: usize = 7;
+
+/// Finds the labels among a line's words, longest wording first, left to right.
+pub fn find_labels(words: &[&str]) -> Vec<LabelHit> {
+    let index = index();
+    let compacted: Vec<String> = words.iter().map(|w| compact(w)).collect();
+    let mut hits = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        if compacted[i].is_empty() || compacted[i].starts_with(|c: char| c.is_ascii_digit()) {
+            i += 1;
+            continue;
+        }
+        let mut key = String::new();
+        let mut best: Option<LabelHit> = None;
+        for j in i..words.len().min(i + MAX_LABEL_WORDS) {
+            // A label never runs into a number.
+            if j > i && words[j].starts_with(|c: char| c.is_ascii_digit()) {
+                break;
+            }
+            key.push_str(&compacted[j]);
+            if compacted[j].is_empty() {
+                continue;
+            }
+            if let Some(&(kind, priority, below)) = index.get(&key) {
+                best = Some(LabelHit {
+                    kind,
+                    priority,
+                    below,
+                    start: i,
+                    end: j + 1,
+                });
+            }
+        }
+        let best = best.or_else(|| title_compound(&compacted[i], i));
+        match best {
+            Some(hit) => {
+                hits.push(hit);
+                i = hit.end;
+            }
+            None => i += 1,
+        }
+    }
+    hits
+}
+
+/// German compounds ending in a title word ("Handelsrechnung", "Warengutschrift").
+fn title_compound(word: &str, i: usize) -> Option<LabelHit> {
+    let kind = if word.len() > 8 && word.ends_with("rechnung") {
+        InvoiceTitle
+    } else if word.len() > 10 && word.ends_with("gutschrift") {
+        CreditNoteTitle
+    } else {
+        return None;
+    };
+    Some(LabelHit {
+        kind,
+        priority: 1,
+        below: true,
+        start: i,
+        end: i + 1,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(line: &str) -> Vec<(LabelKind, usize, usize)> {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        find_labels(&words)
+            .into_iter()
+            .map(|h| (h.kind, h.start, h.end))
+            .collect()
+    }
+
+    #[test]
+    fn labels_in_four_languages_and_any_punctuation() {
+        assert_eq!(kinds("Rechnungs-Nr.: 4711"), [(DocumentNumber, 0, 1)]);
+        assert_eq!(kinds("Invoice No : # 42"), [(DocumentNumber, 0, 2)]);
+        assert_eq!(kinds("F actuurnummer: 993548900"), [(DocumentNumber, 0, 2)]);
+        assert_eq!(kinds("N° de facture 12"), [(DocumentNumber, 0, 3)]);
+        assert_eq!(kinds("Uw ordernummer 4500000110"), [(OrderReference, 0, 2)]);
+        assert_eq!(kinds("Votre commande"), [(OrderReference, 0, 2)]);
+        assert_eq!(kinds("USt-IdNr.: DE136695976"), [(VatId, 0, 1)]);
+        assert_eq!(kinds("Ihre USt.-IdentNr.: DE1"), [(BuyerVatId, 0, 2)]);
+        assert_eq!(kinds("Total TTC : 56,02 €"), [(GrossTotal, 0, 2)]);
+    }
+
+    #[test]
+    fn the_longest_wording_wins_and_labels_do_not_overlap() {
+        assert_eq!(kinds("Total HT 46,68"), [(NetTotal, 0, 2)]);
+        assert_eq!(kinds("Total 46,68"), [(GrossTotal, 0, 1)]);
+        assert_eq!(
+            kinds("Invoice Date: Due Date: Reference:"),
+            [(IssueDate, 0, 2), (DueDate, 2, 4)]
+        );
+        assert_eq!(
+            kinds("Exclusief BTW € 593,36 Subtotaal € 717,97"),
+            [(NetTotal, 0, 2), (NetTotal, 4, 5)]
+        );
+    }
+
+    #[test]
+    fn compound_titles_and_credit_notes() {
+        assert_eq!(
+            kinds("Handelsrechnung (380) Nr. 471102"),
+            [(InvoiceTitle, 0, 1)]
+        );
+        assert_eq!(kinds("Gutschrift Nr. 17"), [(DocumentNumber, 0, 2)]);
+        assert_eq!(kinds("Gutschrift"), [(CreditNoteTitle, 0, 1)]);
+        assert_eq!(kinds("CREDIT NOTE"), [(CreditNoteTitle, 0, 2)]);
+        assert_eq!(compact("Qté"), "qte");
+        assert_eq!(compact("Straße"), "strasse");
+    }
+}

@@ -1,0 +1,420 @@
+//! Seller and buyer: VAT ids, IBANs and BICs found by pattern and checksum,
+//! assigned to a party by the section they stand in, and the parties' names
+//! and the buyer's address block.
+//!
+//! A VAT id or IBAN is only taken when it passes its country's format and
+//! check digits (`docket_domain::vat`, `docket_domain::iban`). Whose it is
+//! comes from evidence in this order: a label that names the buyer ("Ihre
+//! USt-IdNr."), the section heading above it ("Käufer", "Verkäufer"), and
+//! otherwise the seller, whose identifiers letterheads and footers carry.
+
+use docket_domain::{BankAccount, Field, Party};
+
+use super::address::{SALUTATIONS, buyer_block};
+use super::found::{Found, LABELLED, POSITIONAL};
+use super::labels::{LabelKind, compact};
+use super::view::View;
+
+/// Whose an identifier is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The seller (issuer).
+    Seller,
+    /// The buyer (recipient).
+    Buyer,
+}
+
+/// An identifier found on the page, with the evidence for its owner.
+#[derive(Debug, Clone)]
+pub struct IdFound {
+    /// The compact, validated identifier.
+    pub found: Found<String>,
+    /// Whose it is.
+    pub role: Role,
+    /// Whether a label or section heading (not just position) says whose.
+    pub attributed: bool,
+}
+
+/// Both parties as read.
+#[derive(Debug, Default)]
+pub struct PartiesFinds {
+    /// The seller.
+    pub seller: Party,
+    /// The buyer.
+    pub buyer: Party,
+}
+
+/// How many words an identifier printed in groups may span.
+const MAX_GROUPS: usize = 8;
+
+/// Finds identifiers of one kind: a start word with a country prefix, grown
+/// over the following words while `validate` accepts the longest form.
+fn scan(
+    view: &View,
+    start_ok: fn(&str) -> bool,
+    validate: fn(&str) -> Option<String>,
+    taken: &mut Vec<(usize, usize)>,
+) -> Vec<(usize, usize, usize, String)> {
+    let mut out = Vec::new();
+    for (idx, line) in view.lines.iter().enumerate() {
+        let texts = line.texts();
+        let mut i = 0;
+        while i < texts.len() {
+            let first = texts[i].trim_start_matches(['(', ':']);
+            if taken.contains(&(idx, i)) || !start_ok(first) {
+                i += 1;
+                continue;
+            }
+            let last = (i + MAX_GROUPS).min(texts.len());
+            let found = (i + 1..=last).rev().find_map(|end| {
+                if (i..end).any(|k| taken.contains(&(idx, k))) {
+                    return None;
+                }
+                let joined = std::iter::once(first)
+                    .chain(texts[i + 1..end].iter().copied())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let joined = joined.trim_end_matches(['.', ',', ';', ')']);
+                validate(joined).map(|v| (end, v))
+            });
+            match found {
+                Some((end, value)) => {
+                    taken.extend((i..end).map(|k| (idx, k)));
+                    out.push((idx, i, end, value));
+                    i = end;
+                }
+                None => i += 1,
+            }
+        }
+    }
+    out
+}
+
+fn country_prefix(token: &str) -> bool {
+    let b = token.as_bytes();
+    b.len() >= 2 && b[0].is_ascii_uppercase() && b[1].is_ascii_uppercase()
+}
+
+fn iban_start(token: &str) -> bool {
+    let b = token.as_bytes();
+    b.len() >= 4 && country_prefix(token) && b[2].is_ascii_digit() && b[3].is_ascii_digit()
+}
+
+fn valid_iban(text: &str) -> Option<String> {
+    docket_domain::iban::validate(text).ok()
+}
+
+fn valid_vat(text: &str) -> Option<String> {
+    // Words glued to a VAT id are not part of it: only digits and letters in
+    // groups, with the separators ids are printed with.
+    if text
+        .chars()
+        .any(|c| !c.is_ascii_alphanumeric() && !matches!(c, ' ' | '.' | '-'))
+    {
+        return None;
+    }
+    docket_domain::vat::validate(text).ok()
+}
+
+/// Reads both parties.
+pub fn read(view: &View) -> PartiesFinds {
+    let mut taken = Vec::new();
+    let ibans = scan(view, iban_start, valid_iban, &mut taken);
+    let vats = scan(view, country_prefix, valid_vat, &mut taken);
+    let mut out = PartiesFinds::default();
+
+    let vat_ids: Vec<IdFound> = vats
+        .into_iter()
+        .map(|(line, s, e, v)| attribute(view, line, s, e, v, LabelKind::BuyerVatId))
+        .collect();
+    let seller_vat = vat_ids
+        .iter()
+        .filter(|v| v.role == Role::Seller)
+        .max_by(|a, b| {
+            a.found
+                .confidence
+                .total_cmp(&b.found.confidence)
+                .then(b.found.line.cmp(&a.found.line))
+        });
+    out.seller.vat_id = seller_vat.map(|v| v.found.clone().into_field());
+    out.buyer.vat_id = vat_ids
+        .iter()
+        .find(|v| v.role == Role::Buyer)
+        .map(|v| v.found.clone().into_field());
+
+    for (line, s, e, iban) in ibans {
+        let id = attribute(view, line, s, e, iban, LabelKind::BuyerVatId);
+        if id.role == Role::Buyer || buyer_words_before(view, line, s) {
+            continue;
+        }
+        if out
+            .seller
+            .bank_accounts
+            .iter()
+            .any(|a| a.iban.value == id.found.value)
+        {
+            continue;
+        }
+        let mut found = id.found;
+        // The checksum proves it is an IBAN; that it is where to pay is what
+        // every invoice means by printing one.
+        found.confidence = found.confidence.max(LABELLED);
+        let bic = bic_near(view, line);
+        out.seller.bank_accounts.push(BankAccount {
+            iban: found.into_field(),
+            bic,
+            holder: None,
+        });
+    }
+    let stated = seller_name(view);
+    let (buyer_name, address, buyer_lines) =
+        buyer_block(view, stated.as_ref().map(|f| f.value.as_str()));
+    out.seller.name = stated.or_else(|| seller_name_by_position(view, &buyer_lines));
+    out.buyer.name = buyer_name;
+    out.buyer.address = address;
+    out
+}
+
+/// Decides whose an identifier is and how sure that is.
+fn attribute(
+    view: &View,
+    line: usize,
+    start: usize,
+    end: usize,
+    value: String,
+    buyer_label: LabelKind,
+) -> IdFound {
+    let l = &view.lines[line];
+    let label_before = l
+        .labels
+        .iter()
+        .filter(|h| h.end <= start)
+        .max_by_key(|h| h.end);
+    let mut found = Found::words(view, line, start, end, value, POSITIONAL + 0.05);
+    if let Some(h) = label_before {
+        found.source = format!("{} {}", l.text_of(h.start, h.end), found.source);
+        if h.kind == buyer_label {
+            found.confidence = LABELLED;
+            return IdFound {
+                found,
+                role: Role::Buyer,
+                attributed: true,
+            };
+        }
+    }
+    if let Some(role) = section_above(view, line, start) {
+        found.confidence = LABELLED;
+        return IdFound {
+            found,
+            role,
+            attributed: true,
+        };
+    }
+    // Letterhead and footer belong to the issuer.
+    let depth = view.depth(l);
+    if !(0.2..=0.75).contains(&depth) {
+        found.confidence = 0.85;
+    } else if label_before.is_some_and(|h| matches!(h.kind, LabelKind::VatId | LabelKind::Iban)) {
+        found.confidence = 0.8;
+    }
+    IdFound {
+        found,
+        role: Role::Seller,
+        attributed: false,
+    }
+}
+
+fn buyer_words_before(view: &View, line: usize, start: usize) -> bool {
+    let l = &view.lines[line];
+    l.toks[..start].iter().rev().take(3).any(|t| {
+        matches!(
+            compact(&t.text).as_str(),
+            "ihre" | "your" | "uw" | "votre" | "kunden" | "customer" | "buyer" | "client"
+        )
+    })
+}
+
+/// The section heading ("Verkäufer", "Käufer") above a word in its column.
+fn section_above(view: &View, line: usize, start: usize) -> Option<Role> {
+    let l = &view.lines[line];
+    let x = l.toks.get(start)?.bbox.x0;
+    let page_width = view.page(l.page).width;
+    // A heading reaches over its block: a few lines without a wide gap.
+    let mut below_y0 = l.bbox.y0;
+    for idx in (0..=line).rev().take(12) {
+        let other = &view.lines[idx];
+        if other.page != l.page || other.bbox.y0 - below_y0 > 3.0 * l.size.max(other.size) {
+            break;
+        }
+        below_y0 = other.bbox.y0;
+        for h in other.labels.iter().rev() {
+            let role = match h.kind {
+                LabelKind::SellerSection => Role::Seller,
+                LabelKind::BuyerSection => Role::Buyer,
+                _ => continue,
+            };
+            if idx == line && h.start > start {
+                continue;
+            }
+            // A heading covers its column: from its left edge to the next heading.
+            let hx = other.toks[h.start].bbox.x0;
+            let next = other
+                .labels
+                .iter()
+                .filter(|n| {
+                    n.start > h.start
+                        && matches!(n.kind, LabelKind::SellerSection | LabelKind::BuyerSection)
+                })
+                .map(|n| other.toks[n.start].bbox.x0)
+                .fold(page_width, f32::min);
+            if x >= hx - 20.0 && x < next - 5.0 {
+                return Some(role);
+            }
+        }
+    }
+    None
+}
+
+fn bic_near(view: &View, line: usize) -> Option<Field<String>> {
+    let page = view.lines[line].page;
+    let lines = line.saturating_sub(3)..(line + 4).min(view.lines.len());
+    for idx in lines {
+        let l = &view.lines[idx];
+        if l.page != page {
+            continue;
+        }
+        for h in l.labels.iter().filter(|h| h.kind == LabelKind::Bic) {
+            let tokens = l.texts();
+            if let Some((k, bic)) =
+                tokens
+                    .iter()
+                    .enumerate()
+                    .skip(h.end)
+                    .take(2)
+                    .find_map(|(k, t)| {
+                        docket_domain::iban::validate_bic(
+                            t.trim_matches(['(', ')', ',', ';', '.', ':']),
+                        )
+                        .ok()
+                        .map(|b| (k, b))
+                    })
+            {
+                let mut f = Found::words(view, idx, k, k + 1, bic, LABELLED);
+                f.source = format!("{} {}", l.text_of(h.start, h.end), f.source);
+                return Some(f.into_field());
+            }
+        }
+    }
+    None
+}
+
+const LEGAL_FORMS: &[&str] = &[
+    "gmbh", "ag", "kg", "bv", "nv", "ltd", "limited", "inc", "llc", "sa", "sas", "sarl", "ek",
+    "gbr", "ohg", "ug", "mbh", "plc", "se", "sl", "srl", "spa", "vof", "kgaa", "pvtltd", "corp",
+    "co",
+];
+
+/// The end of a company name with a legal form in a line, if any.
+fn legal_form_end(texts: &[&str]) -> Option<usize> {
+    texts
+        .iter()
+        .enumerate()
+        .skip(1)
+        .find_map(|(i, t)| LEGAL_FORMS.contains(&compact(t).as_str()).then_some(i + 1))
+}
+
+const SEPARATORS: &[&str] = &["●", "•", "·", "|", "-", "–", "/"];
+/// Separators that only a one-line sender address uses.
+pub const SENDER_SEPARATORS: &[&str] = &["●", "•", "·", "|"];
+
+/// The seller's name as the page states it: a "Name:" under the seller
+/// heading, else the company on the sender line over the address window.
+fn seller_name(view: &View) -> Option<Field<String>> {
+    let first_page = view.lines.first()?.page;
+    for (idx, l) in view
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.page == first_page)
+    {
+        if !l.labels.iter().any(|h| h.kind == LabelKind::SellerSection) || l.toks.len() > 4 {
+            continue;
+        }
+        let name_line = view
+            .lines
+            .iter()
+            .enumerate()
+            .skip(idx + 1)
+            .take(3)
+            .find(|(_, n)| n.page == l.page && compact(&n.toks[0].text) == "name");
+        if let Some((n_idx, n)) = name_line {
+            return Some(
+                Found::words(
+                    view,
+                    n_idx,
+                    1,
+                    n.toks.len(),
+                    n.text_of(1, n.toks.len()),
+                    LABELLED,
+                )
+                .into_field(),
+            );
+        }
+    }
+    for (idx, l) in view
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.page == first_page && view.depth(l) < 0.4)
+    {
+        let texts = l.texts();
+        let Some(sep) = texts.iter().position(|t| SEPARATORS.contains(t)) else {
+            continue;
+        };
+        if sep > 0
+            && texts[sep + 1..].iter().any(|t| SEPARATORS.contains(t))
+            && let Some(end) = legal_form_end(&texts[..sep])
+        {
+            return Some(
+                Found::words(view, idx, 0, end, l.text_of(0, end), POSITIONAL + 0.05).into_field(),
+            );
+        }
+    }
+    None
+}
+
+/// A company name in the footer, else in the letterhead (not in the buyer's
+/// address block): only the position says it is the seller's.
+fn seller_name_by_position(view: &View, buyer_lines: &[usize]) -> Option<Field<String>> {
+    let first_page = view.lines.first()?.page;
+    let lines = || {
+        view.lines
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !buyer_lines.contains(i))
+    };
+    let footer = lines().filter(|(_, l)| l.page == first_page && view.depth(l) > 0.8);
+    let letterhead = lines().filter(|(_, l)| l.page == first_page && view.depth(l) < 0.2);
+    for (idx, l) in footer.chain(letterhead) {
+        let texts = l.texts();
+        let under_buyer_heading = view.lines[idx.saturating_sub(4)..idx].iter().any(|o| {
+            o.page == l.page && o.labels.iter().any(|h| h.kind == LabelKind::BuyerSection)
+        });
+        if l.labels.iter().any(|h| h.start == 0)
+            || under_buyer_heading
+            || SALUTATIONS.contains(&compact(texts[0]).as_str())
+        {
+            continue;
+        }
+        if let Some(end) = legal_form_end(&texts).filter(|&e| e <= 5) {
+            return Some(
+                Found::words(view, idx, 0, end, l.text_of(0, end), POSITIONAL).into_field(),
+            );
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+#[path = "parties_tests.rs"]
+mod tests;

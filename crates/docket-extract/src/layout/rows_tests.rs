@@ -1,0 +1,142 @@
+//! Tests of reading table rows into document lines.
+
+use super::*;
+use crate::layout::table::find;
+use crate::layout::testkit::{line, page};
+use crate::pdf::text::TextLine;
+use rust_decimal_macros::dec;
+
+fn lines_of(rows: Vec<TextLine>) -> Vec<Line> {
+    let view = View::new(&[page(1, rows)]);
+    let tables = find(&view);
+    assert_eq!(tables.len(), 1, "one table");
+    read(&view, &tables[0], Currency::EUR)
+}
+
+fn header() -> TextLine {
+    line(
+        543.0,
+        &[
+            ("Pos", 60.0),
+            ("Art.-Nr.", 84.0),
+            ("Bezeichnung", 142.0),
+            ("Menge", 345.0),
+            ("Einheit", 380.0),
+            ("Einzelpreis", 421.0),
+            ("Gesamt", 504.0),
+        ],
+    )
+}
+
+#[test]
+fn values_by_column_checked_by_arithmetic() {
+    let lines = lines_of(vec![
+        header(),
+        line(
+            525.0,
+            &[
+                ("1", 60.0),
+                ("NW-10023", 84.0),
+                ("Kopierpapier", 142.0),
+                ("500", 264.0),
+                ("Blatt", 280.0),
+                ("40", 363.0),
+                ("Pack", 380.0),
+                ("4,85", 449.0),
+                ("194,00", 509.0),
+            ],
+        ),
+        line(
+            516.0,
+            &[
+                ("Bestellung", 142.0),
+                ("4500000110", 200.0),
+                ("Pos.", 255.0),
+                ("10", 275.0),
+            ],
+        ),
+    ]);
+    assert_eq!(lines.len(), 1);
+    let l = &lines[0];
+    assert_eq!(l.id.as_ref().map(|f| f.value.as_str()), Some("1"));
+    assert_eq!(
+        l.seller_item_id.as_ref().map(|f| f.value.as_str()),
+        Some("NW-10023")
+    );
+    assert_eq!(
+        l.description.as_ref().map(|f| f.value.as_str()),
+        Some("Kopierpapier 500 Blatt")
+    );
+    assert_eq!(l.quantity.as_ref().map(|f| f.value), Some(dec!(40)));
+    assert_eq!(l.unit.as_ref().map(|f| f.value.as_str()), Some("Pack"));
+    assert_eq!(
+        l.unit_price.as_ref().map(|f| f.value.amount),
+        Some(dec!(4.85))
+    );
+    let amount = l.amount.as_ref().expect("amount");
+    assert_eq!(amount.value.amount, dec!(194.00));
+    assert!(amount.confidence.value() >= 0.95);
+    assert_eq!(
+        l.purchase_order.as_ref().map(|f| f.value.as_str()),
+        Some("4500000110")
+    );
+    assert_eq!(
+        l.purchase_order_line.as_ref().map(|f| f.value.as_str()),
+        Some("10")
+    );
+}
+
+#[test]
+fn misaligned_columns_fall_back_to_the_triple_that_adds_up() {
+    // Quantity printed under the description header, price under "Menge".
+    let lines = lines_of(vec![
+        header(),
+        line(
+            525.0,
+            &[
+                ("1", 60.0),
+                ("NW-1", 84.0),
+                ("Ordner", 142.0),
+                ("3", 330.0),
+                ("2,50", 350.0),
+                ("7,50", 509.0),
+            ],
+        ),
+    ]);
+    let l = &lines[0];
+    assert_eq!(l.quantity.as_ref().map(|f| f.value), Some(dec!(3)));
+    assert_eq!(
+        l.unit_price.as_ref().map(|f| f.value.amount),
+        Some(dec!(2.50))
+    );
+    assert_eq!(l.amount.as_ref().map(|f| f.value.amount), Some(dec!(7.50)));
+}
+
+#[test]
+fn unchecked_values_keep_a_modest_confidence() {
+    let lines = lines_of(vec![
+        header(),
+        line(
+            525.0,
+            &[
+                ("1", 60.0),
+                ("NW-1", 84.0),
+                ("Ordner", 142.0),
+                ("3", 363.0),
+                ("2,50", 449.0),
+                ("9,99", 509.0),
+            ],
+        ),
+    ]);
+    let amount = lines[0].amount.as_ref().expect("amount");
+    assert_eq!(amount.value.amount, dec!(9.99));
+    assert!(amount.confidence.value() < 0.8);
+}
+
+#[test]
+fn products_to_the_cent() {
+    assert!(adds_up(dec!(3), dec!(3.3333), dec!(10.00), false));
+    assert!(adds_up(dec!(-5), dec!(18.75), dec!(-93.75), false));
+    assert!(!adds_up(dec!(3), dec!(2.50), dec!(7.60), false));
+    assert!(adds_up(dec!(1), dec!(10.00), dec!(9.00), true));
+}

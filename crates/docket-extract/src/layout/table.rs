@@ -1,0 +1,424 @@
+//! Line items: the table under a header row of column words.
+//!
+//! The header is the line whose words name at least three columns (position,
+//! item number, description, quantity, unit, unit price, amount, VAT rate,
+//! discount), possibly completed by a second header line above or below it
+//! ("Preis/" over "Einheit"). Its words give the columns' x-ranges. Rows run
+//! from the header down to the totals block: a line with numbers in the price
+//! or amount column starts an item, a line with only text continues the item
+//! above (wrapped description, order reference), carry-over lines are left
+//! out, and the table goes on after a repeated header on the next page.
+
+use std::collections::BTreeSet;
+
+use super::labels::{LabelKind, compact};
+use super::numbers::find_amounts;
+use super::view::View;
+
+/// What a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Col {
+    /// Line number on the document.
+    Position,
+    /// The seller's item number.
+    ItemId,
+    /// "Artikel", "Item": an item number when a description column exists, else the description.
+    ItemOrDescription,
+    /// Item name / description.
+    Description,
+    /// Quantity.
+    Quantity,
+    /// Unit of measure.
+    Unit,
+    /// Price per unit.
+    UnitPrice,
+    /// Line amount.
+    Amount,
+    /// VAT rate.
+    VatRate,
+    /// Discount.
+    Discount,
+    /// A column Docket does not read.
+    Other,
+}
+
+/// Column words, compared in compact form. Longer wordings win.
+#[rustfmt::skip]
+const COLUMN_WORDS: &[(Col, &[&str])] = &[
+    (Col::Position, &[
+        "Pos", "Pos.", "Position", "Pos.-Nr.", "Lfd. Nr.", "Nr.", "No.", "Regel", "Ligne", "Line",
+    ]),
+    (Col::ItemId, &[
+        "Art.-Nr.", "Art.Nr.", "Artikelnummer", "Artikel-Nr.", "Art-Nr-Lieferant", "Art-Nr-Lief.",
+        "Unsere Art.Nr.", "Material", "Materialnummer", "SKU", "Item no.", "Item #", "Item code",
+        "Product code", "Code", "Ref.", "Réf.", "Référence", "Reference", "Artikelcode",
+        "Productcode", "Art.nr.", "GTIN", "EAN",
+    ]),
+    (Col::ItemOrDescription, &[
+        "Artikel", "Item", "Article", "Produit",
+    ]),
+    (Col::Description, &[
+        "Description", "Bezeichnung", "Artikelbezeichnung", "Beschreibung", "Artikelbeschreibung",
+        "Leistung", "Produkt", "Product", "Product Title", "Omschrijving", "Artikelomschrijving",
+        "Désignation", "Libellé", "Service", "Details", "Text", "Artikeltext",
+        "Leistungsbeschreibung",
+    ]),
+    (Col::Quantity, &[
+        "Qty", "Qty.", "Quantity", "Menge", "Anzahl", "Aantal", "Hoeveelheid", "Qté", "Quantité",
+        "Nombre", "Stück", "Units",
+    ]),
+    (Col::Unit, &[
+        "Unit", "Einheit", "ME", "Mengeneinheit", "Meng.- einheit", "Eenheid", "Unité", "UoM",
+        "VKE/Geb",
+    ]),
+    (Col::UnitPrice, &[
+        "Unit price", "Price", "Preis", "Einzelpreis", "E-Preis", "Stückpreis", "Nettopreis",
+        "Preis/ Einheit", "Preis / Einheit", "VK-Preis", "Prijs", "Prijs per stuk", "Prijs/st",
+        "Stukprijs", "Eenheidsprijs", "P.U.", "P.U. HT", "Prix unitaire", "Prix unitaire HT",
+        "Prix", "Rate", "Unit cost", "Tarif",
+    ]),
+    (Col::Amount, &[
+        "Amount", "Total", "Gesamt", "Gesamtpreis", "Gesamtbetrag", "Betrag", "Summe",
+        "Nettobetrag", "Nettowert", "Zeilenbetrag", "Positionsbetrag", "Entgelt", "Wert", "Bedrag",
+        "Totaal", "Montant", "Montant HT", "Total HT", "Line total", "Net amount", "Subtotal",
+        "Prijs incl. BTW", "Amount (net)",
+    ]),
+    (Col::VatRate, &[
+        "VAT", "VAT %", "MwSt", "MwSt.", "MwSt-%", "MwSt.-%", "USt", "USt.", "USt. %", "BTW",
+        "BTW %", "TVA", "Tax", "Tax(%)", "Taxes", "Steuer", "Steuersatz", "USt.-Satz", "Tax rate",
+        "Taux TVA",
+    ]),
+    (Col::Discount, &[
+        "Discount", "Disc.%", "Disc.", "Rabatt", "Rabatt %", "Korting", "Remise",
+    ]),
+];
+
+fn column_of(key: &str) -> Option<Col> {
+    COLUMN_WORDS
+        .iter()
+        .find_map(|(col, words)| words.iter().any(|w| compact(w) == key).then_some(*col))
+}
+
+/// A column of a table: what it holds and where.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Column {
+    /// What it holds.
+    pub col: Col,
+    /// Left edge of its header words.
+    pub x0: f32,
+    /// Right edge of its header words.
+    pub x1: f32,
+}
+
+/// The header cells of a line: column words matched longest first.
+fn header_cells(view: &View, line: usize) -> Vec<Column> {
+    let l = &view.lines[line];
+    let keys: Vec<String> = l.toks.iter().map(|t| compact(&t.text)).collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < keys.len() {
+        let mut best = None;
+        let mut key = String::new();
+        for (j, part) in keys.iter().enumerate().skip(i).take(4) {
+            key.push_str(part);
+            // Words of one header cell stand close together.
+            if j > i && l.toks[j].bbox.x0 - l.toks[j - 1].bbox.x1 > 1.2 * l.size {
+                break;
+            }
+            if let Some(col) = column_of(&key) {
+                best = Some((col, j + 1));
+            }
+        }
+        let (col, end) = best.unwrap_or((Col::Other, i + 1));
+        out.push(Column {
+            col,
+            x0: l.toks[i].bbox.x0,
+            x1: l.toks[end - 1].bbox.x1,
+        });
+        i = end;
+    }
+    out
+}
+
+/// Whether a line's cells make a table header.
+fn is_header(cells: &[Column]) -> bool {
+    let known: BTreeSet<u8> = cells
+        .iter()
+        .filter(|c| c.col != Col::Other)
+        .map(|c| c.col as u8)
+        .collect();
+    let numeric = cells
+        .iter()
+        .filter(|c| matches!(c.col, Col::Quantity | Col::UnitPrice | Col::Amount))
+        .count();
+    let texty = cells.iter().any(|c| {
+        matches!(
+            c.col,
+            Col::Description | Col::ItemOrDescription | Col::ItemId | Col::Position
+        )
+    });
+    let others = cells.iter().filter(|c| c.col == Col::Other).count();
+    known.len() >= 3 && numeric >= 2 && texty && others * 2 <= cells.len()
+}
+
+/// Completes a header with a header line just above or below it: stacked
+/// words ("Preis/" over "Einheit") are read together.
+fn complete_header(view: &View, line: usize, mut cells: Vec<Column>) -> (Vec<Column>, Vec<usize>) {
+    let l = &view.lines[line];
+    let mut used = vec![line];
+    for other in [line.wrapping_sub(1), line + 1] {
+        let Some(o) = view.lines.get(other) else {
+            continue;
+        };
+        let gap = if other < line {
+            o.bbox.y0 - l.bbox.y1
+        } else {
+            l.bbox.y0 - o.bbox.y1
+        };
+        let texts = o.texts();
+        if o.page != l.page || gap > 0.8 * l.size || !find_amounts(&texts, view.notation).is_empty()
+        {
+            continue;
+        }
+        let mut touched = false;
+        for t in &o.toks {
+            let key = compact(&t.text);
+            if key.is_empty() {
+                continue;
+            }
+            match cells
+                .iter_mut()
+                .find(|c| t.bbox.x0 < c.x1 && t.bbox.x1 > c.x0)
+            {
+                Some(c) => {
+                    let both = if other < line {
+                        format!("{key}{}", cell_key(view, line, c))
+                    } else {
+                        format!("{}{key}", cell_key(view, line, c))
+                    };
+                    if let Some(col) = column_of(&both) {
+                        c.col = col;
+                        touched = true;
+                    }
+                }
+                None => {
+                    if let Some(col) = column_of(&key) {
+                        cells.push(Column {
+                            col,
+                            x0: t.bbox.x0,
+                            x1: t.bbox.x1,
+                        });
+                        touched = true;
+                    }
+                }
+            }
+        }
+        if touched {
+            used.push(other);
+        }
+    }
+    cells.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+    let has_description = cells.iter().any(|c| c.col == Col::Description);
+    for c in &mut cells {
+        if c.col == Col::ItemOrDescription {
+            c.col = if has_description {
+                Col::ItemId
+            } else {
+                Col::Description
+            };
+        }
+    }
+    (cells, used)
+}
+
+fn cell_key(view: &View, line: usize, cell: &Column) -> String {
+    let l = &view.lines[line];
+    l.toks
+        .iter()
+        .filter(|t| t.bbox.x0 >= cell.x0 - 0.1 && t.bbox.x1 <= cell.x1 + 0.1)
+        .map(|t| compact(&t.text))
+        .collect()
+}
+
+/// A table found in the document.
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// The columns, left to right.
+    pub columns: Vec<Column>,
+    /// The items: for each, its lines (first the one that starts it).
+    pub rows: Vec<Vec<usize>>,
+    /// Every line that belongs to the table (headers, rows, skipped lines).
+    pub lines: BTreeSet<usize>,
+}
+
+/// A line that starts with a totals label ("Subtotal", "BTW", "Total") is
+/// part of the totals block, never an item.
+fn is_totals_line(view: &View, line: usize) -> bool {
+    view.lines[line].labels.iter().any(|h| {
+        h.start <= 1
+            && matches!(
+                h.kind,
+                LabelKind::NetTotal
+                    | LabelKind::GrossTotal
+                    | LabelKind::AmountDue
+                    | LabelKind::LineTotal
+                    | LabelKind::TaxTotal
+                    | LabelKind::Prepaid
+            )
+    })
+}
+
+fn is_carry_over(view: &View, line: usize) -> bool {
+    view.lines[line]
+        .labels
+        .iter()
+        .any(|h| h.kind == LabelKind::CarryOver && h.start <= 1)
+}
+
+/// Which column a word belongs to: the header it overlaps most; a word
+/// between headers belongs to the text column on its left when there is one
+/// (descriptions run on to the right), else to the nearest column.
+pub fn column_at(columns: &[Column], x0: f32, x1: f32) -> usize {
+    let overlap = |c: &Column| (x1.min(c.x1 + 1.0) - x0.max(c.x0 - 1.0)).max(0.0);
+    let distance = |c: &Column| {
+        if x1 < c.x0 {
+            c.x0 - x1
+        } else if x0 > c.x1 {
+            x0 - c.x1
+        } else {
+            0.0
+        }
+    };
+    let best_overlap =
+        (0..columns.len()).max_by(|&a, &b| overlap(&columns[a]).total_cmp(&overlap(&columns[b])));
+    if let Some(i) = best_overlap.filter(|&i| overlap(&columns[i]) > 0.0) {
+        return i;
+    }
+    let left = (0..columns.len()).rev().find(|&i| columns[i].x0 <= x0);
+    if let Some(i) = left.filter(|&i| {
+        matches!(
+            columns[i].col,
+            Col::Description | Col::ItemOrDescription | Col::Other
+        )
+    }) {
+        return i;
+    }
+    (0..columns.len())
+        .min_by(|&a, &b| distance(&columns[a]).total_cmp(&distance(&columns[b])))
+        .unwrap_or(0)
+}
+
+/// Whether a line holds a number in a price or amount column (starts an item).
+fn starts_item(view: &View, line: usize, columns: &[Column]) -> bool {
+    let l = &view.lines[line];
+    let texts = l.texts();
+    // "Bruttopreis: 4,00", "Rabatt : 2,00": a detail of the item above.
+    if texts.iter().take(3).any(|t| t.ends_with(':')) {
+        return false;
+    }
+    find_amounts(&texts, view.notation).iter().any(|m| {
+        m.decimals > 0 && {
+            let b = l.bbox_of(m.start, m.end);
+            matches!(
+                columns[column_at(columns, b.x0, b.x1)].col,
+                Col::UnitPrice | Col::Amount
+            )
+        }
+    })
+}
+
+/// How far apart two lines of one table may be, in font sizes.
+const ROW_REACH: f32 = 6.0;
+
+/// Finds the item tables of a document (usually one, continued over pages).
+pub fn find(view: &View) -> Vec<Table> {
+    let mut tables: Vec<Table> = Vec::new();
+    let mut idx = 0;
+    while idx < view.lines.len() {
+        let cells = header_cells(view, idx);
+        if !is_header(&cells) {
+            idx += 1;
+            continue;
+        }
+        let (columns, used) = complete_header(view, idx, cells);
+        // A header repeated on a later page continues the table above.
+        let continues = tables.last().is_some_and(|t| {
+            t.lines
+                .last()
+                .is_some_and(|&last| view.lines[last].page + 1 == view.lines[idx].page)
+                && t.columns.len() == columns.len()
+        });
+        if !continues {
+            tables.push(Table {
+                columns: columns.clone(),
+                rows: Vec::new(),
+                lines: BTreeSet::new(),
+            });
+        }
+        let Some(table) = tables.last_mut() else {
+            break;
+        };
+        table.lines.extend(used.iter().copied());
+        let mut prev_y0 = view.lines[*used.iter().max().unwrap_or(&idx)].bbox.y0;
+        let mut next = used.iter().max().copied().unwrap_or(idx) + 1;
+        let mut ended = false;
+        while next < view.lines.len() && !ended {
+            let l = &view.lines[next];
+            if l.page != view.lines[idx].page || prev_y0 - l.bbox.y1 > ROW_REACH * l.size.max(6.0) {
+                break;
+            }
+            if is_header(&header_cells(view, next)) {
+                break;
+            }
+            if is_totals_line(view, next) {
+                // A subtotal inside the table ("Subtotal" per section) is not
+                // its end when more items follow right after it.
+                let more = (next + 1..(next + 4).min(view.lines.len()))
+                    .take_while(|&k| view.lines[k].page == l.page)
+                    .any(|k| {
+                        starts_item(view, k, &columns)
+                            && !is_totals_line(view, k)
+                            && has_description(view, k, &columns)
+                    });
+                if !more {
+                    ended = true;
+                    continue;
+                }
+                table.lines.insert(next);
+            } else if is_carry_over(view, next) {
+                table.lines.insert(next);
+            } else if starts_item(view, next, &columns) {
+                table.rows.push(vec![next]);
+                table.lines.insert(next);
+            } else if let Some(row) = table
+                .rows
+                .last_mut()
+                .filter(|r| r.last().is_some_and(|&p| view.lines[p].page == l.page))
+            {
+                row.push(next);
+                table.lines.insert(next);
+            } else {
+                table.lines.insert(next);
+            }
+            prev_y0 = l.bbox.y0;
+            next += 1;
+        }
+        idx = next.max(idx + 1);
+    }
+    tables.retain(|t| !t.rows.is_empty());
+    tables
+}
+
+/// Whether a line has words in a text column (an item has; a sum row has not).
+fn has_description(view: &View, line: usize, columns: &[Column]) -> bool {
+    let l = &view.lines[line];
+    l.toks.iter().any(|t| {
+        let c = columns[column_at(columns, t.bbox.x0, t.bbox.x1)].col;
+        matches!(c, Col::Description | Col::ItemId | Col::ItemOrDescription)
+            && t.text.chars().any(char::is_alphabetic)
+    })
+}
+
+#[cfg(test)]
+#[path = "table_tests.rs"]
+mod tests;

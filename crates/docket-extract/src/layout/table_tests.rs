@@ -1,0 +1,207 @@
+//! Tests of table finding on synthetic pages.
+
+use super::*;
+use crate::layout::testkit::{line, page, text};
+use crate::pdf::text::TextLine;
+
+/// Header and row words at the columns of a German invoice.
+fn header(y: f32) -> TextLine {
+    line(
+        y,
+        &[
+            ("Pos", 60.0),
+            ("Art.-Nr.", 84.0),
+            ("Bezeichnung", 142.0),
+            ("Menge", 345.0),
+            ("Einheit", 380.0),
+            ("Einzelpreis", 421.0),
+            ("Gesamt", 504.0),
+        ],
+    )
+}
+
+fn row(
+    y: f32,
+    pos: &str,
+    item: &str,
+    what: &str,
+    qty: &str,
+    price: &str,
+    amount: &str,
+) -> TextLine {
+    let mut words = vec![(pos, 60.0), (item, 84.0)];
+    let mut x = 142.0;
+    for w in what.split_whitespace() {
+        words.push((w, x));
+        x += 5.0 * (w.chars().count() + 1) as f32;
+    }
+    words.extend([
+        (qty, 363.0),
+        ("Stk", 380.0),
+        (price, 449.0),
+        (amount, 509.0),
+    ]);
+    line(y, &words)
+}
+
+#[test]
+fn header_columns_rows_wrapped_descriptions_and_the_totals_end() {
+    let view = View::new(&[page(
+        1,
+        vec![
+            header(543.0),
+            row(
+                525.0,
+                "1",
+                "NW-1",
+                "Kopierpapier A4, 500 Blatt",
+                "40",
+                "4,85",
+                "194,00",
+            ),
+            row(509.0, "2", "NW-2", "Ordner A4", "50", "2,95", "147,50"),
+            text(500.0, 142.0, "blau, 80 mm"),
+            text(470.0, 372.0, "Nettobetrag EUR 341,50"),
+            text(458.0, 372.0, "MwSt 19 % EUR 64,89"),
+        ],
+    )]);
+    let tables = find(&view);
+    assert_eq!(tables.len(), 1);
+    let t = &tables[0];
+    let cols: Vec<Col> = t.columns.iter().map(|c| c.col).collect();
+    assert_eq!(
+        cols,
+        [
+            Col::Position,
+            Col::ItemId,
+            Col::Description,
+            Col::Quantity,
+            Col::Unit,
+            Col::UnitPrice,
+            Col::Amount
+        ]
+    );
+    assert_eq!(t.rows, vec![vec![1], vec![2, 3]]);
+    assert!(
+        !t.lines.contains(&4),
+        "the totals are not part of the table"
+    );
+}
+
+#[test]
+fn table_continues_after_a_repeated_header_and_skips_carry_overs() {
+    let view = View::new(&[
+        page(
+            1,
+            vec![
+                header(543.0),
+                row(525.0, "1", "NW-1", "Kugelschreiber", "6", "18,90", "113,40"),
+                text(187.0, 142.0, "Zwischensumme (Übertrag auf Seite 2) 113,40"),
+            ],
+        ),
+        page(
+            2,
+            vec![
+                header(743.0),
+                text(725.0, 142.0, "Übertrag 113,40"),
+                row(708.0, "2", "NW-2", "Ordner", "24", "2,95", "70,80"),
+                text(617.0, 372.0, "Nettobetrag EUR 184,20"),
+            ],
+        ),
+    ]);
+    let tables = find(&view);
+    assert_eq!(tables.len(), 1);
+    assert_eq!(tables[0].rows, vec![vec![1], vec![5]]);
+}
+
+#[test]
+fn a_subtotal_between_sections_does_not_end_the_table() {
+    let view = View::new(&[page(
+        1,
+        vec![
+            line(
+                530.0,
+                &[
+                    ("Description", 60.0),
+                    ("Quantity", 250.0),
+                    ("Unit", 320.0),
+                    ("Price", 345.0),
+                    ("Amount", 450.0),
+                ],
+            ),
+            line(
+                510.0,
+                &[
+                    ("Beeswax", 60.0),
+                    ("1.00", 250.0),
+                    ("42.00", 345.0),
+                    ("42.00", 450.0),
+                ],
+            ),
+            line(
+                490.0,
+                &[("Subtotal", 300.0), ("$", 440.0), ("42.00", 450.0)],
+            ),
+            line(
+                470.0,
+                &[
+                    ("Olive", 60.0),
+                    ("Oil", 95.0),
+                    ("2.00", 250.0),
+                    ("5.00", 345.0),
+                    ("10.00", 450.0),
+                ],
+            ),
+            line(450.0, &[("Total", 300.0), ("$", 440.0), ("52.00", 450.0)]),
+        ],
+    )]);
+    let tables = find(&view);
+    assert_eq!(tables[0].rows, vec![vec![1], vec![3]]);
+}
+
+#[test]
+fn words_between_headers_belong_to_the_description_on_their_left() {
+    let columns = [
+        Column {
+            col: Col::Description,
+            x0: 142.0,
+            x1: 197.0,
+        },
+        Column {
+            col: Col::Quantity,
+            x0: 345.0,
+            x1: 372.0,
+        },
+        Column {
+            col: Col::UnitPrice,
+            x0: 421.0,
+            x1: 468.0,
+        },
+    ];
+    assert_eq!(column_at(&columns, 264.0, 279.0), 0);
+    assert_eq!(column_at(&columns, 363.0, 373.0), 1);
+    // Right-aligned numbers wider than their header still overlap it.
+    assert_eq!(column_at(&columns, 440.0, 470.0), 2);
+}
+
+#[test]
+fn prose_with_column_words_is_no_header() {
+    let cells = [
+        Column {
+            col: Col::Other,
+            x0: 0.0,
+            x1: 1.0,
+        },
+        Column {
+            col: Col::Quantity,
+            x0: 2.0,
+            x1: 3.0,
+        },
+        Column {
+            col: Col::Other,
+            x0: 4.0,
+            x1: 5.0,
+        },
+    ];
+    assert!(!is_header(&cells));
+}

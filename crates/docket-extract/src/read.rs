@@ -1,0 +1,203 @@
+//! The one entry point the pipeline and the CLI use: bytes in, document out.
+//!
+//! E-invoice XML is read exactly; a PDF is first searched for an embedded
+//! e-invoice (Factur-X / ZUGFeRD / XRechnung), and only without one is its
+//! visible text read by the layout extractor. Everything runs under [`Limits`].
+
+use std::time::Duration;
+
+use docket_domain::{BusinessDocument, DocumentKind, Evidence, ExtractorKind, Field, SourceSyntax};
+use serde::{Deserialize, Serialize};
+
+use crate::guard::run_guarded;
+use crate::{ExtractError, einvoice, layout, pdf};
+
+/// Limits for reading one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest file accepted, in bytes.
+    pub max_bytes: usize,
+    /// Most pages read from a PDF.
+    pub max_pages: usize,
+    /// Time budget for one file.
+    pub time_budget: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_bytes: 25 * 1024 * 1024,
+            max_pages: 50,
+            time_budget: Duration::from_secs(20),
+        }
+    }
+}
+
+/// What kind of input a file is, as the caller recognised it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    /// A PDF file.
+    Pdf,
+    /// An XML file.
+    Xml,
+    /// Plain text (an e-mail body).
+    Text,
+}
+
+/// A document read from a file, with how it was read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Extraction {
+    /// The structured document.
+    pub document: BusinessDocument,
+    /// How it was read, e.g. `embedded factur-x.xml (CII)` or `PDF text, 2 pages`.
+    pub method: String,
+}
+
+/// Recognises a file's kind from its bytes (PDF signature, XML start), else `None`.
+pub fn sniff(bytes: &[u8]) -> Option<InputKind> {
+    let head = &bytes[..bytes.len().min(1024)];
+    if head.windows(5).any(|w| w == b"%PDF-") {
+        return Some(InputKind::Pdf);
+    }
+    let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let start = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(body.len());
+    body[start..].starts_with(b"<").then_some(InputKind::Xml)
+}
+
+/// Reads one file under the limits.
+pub fn read_document(
+    bytes: Vec<u8>,
+    kind: InputKind,
+    limits: Limits,
+) -> Result<Extraction, ExtractError> {
+    if bytes.len() > limits.max_bytes {
+        return Err(ExtractError::TooLarge {
+            size: bytes.len(),
+            limit: limits.max_bytes,
+        });
+    }
+    run_guarded(limits.time_budget, move || match kind {
+        InputKind::Xml => read_xml(&bytes),
+        InputKind::Pdf => read_pdf(&bytes, limits.max_pages),
+        InputKind::Text => Ok(read_text(&bytes)),
+    })
+}
+
+fn read_xml(bytes: &[u8]) -> Result<Extraction, ExtractError> {
+    let document = einvoice::read_xml(bytes)?;
+    let method = format!("e-invoice XML ({})", syntax_name(document.header.syntax));
+    Ok(Extraction { document, method })
+}
+
+fn read_pdf(bytes: &[u8], max_pages: usize) -> Result<Extraction, ExtractError> {
+    let doc = pdf::embedded::load_pdf(bytes)?;
+    if doc.is_encrypted() {
+        return Err(ExtractError::Encrypted);
+    }
+    let pages = doc.get_pages().len();
+    if pages > max_pages {
+        return Err(ExtractError::TooManyPages {
+            pages,
+            limit: max_pages,
+        });
+    }
+    if let Some(file) = pdf::embedded::find_einvoice(&doc) {
+        let document = einvoice::read_xml(&file.data)?;
+        let method = format!(
+            "embedded {} ({})",
+            file.name,
+            syntax_name(document.header.syntax)
+        );
+        return Ok(Extraction { document, method });
+    }
+    let texts = pdf::text::page_texts(&doc, max_pages)?;
+    let document = layout::extract(&texts)?;
+    Ok(Extraction {
+        document,
+        method: format!("PDF text, {} page(s)", texts.len()),
+    })
+}
+
+/// A mail body: kept as a document of kind `other` so a person sees it.
+fn read_text(bytes: &[u8]) -> Extraction {
+    let text = String::from_utf8_lossy(bytes);
+    let snippet: String = text.chars().take(200).collect();
+    let kind = Field::new(
+        DocumentKind::Other,
+        Evidence {
+            extractor: ExtractorKind::Derived,
+            page: None,
+            bbox: None,
+            source_text: Some(snippet),
+            locator: Some("mail body".to_string()),
+        },
+    );
+    let mut document = BusinessDocument::empty(kind, SourceSyntax::MailBody);
+    document
+        .header
+        .notes
+        .push(text.chars().take(2000).collect());
+    Extraction {
+        document,
+        method: "mail body".to_string(),
+    }
+}
+
+fn syntax_name(syntax: SourceSyntax) -> &'static str {
+    match syntax {
+        SourceSyntax::Cii => "CII",
+        SourceSyntax::Zugferd1 => "ZUGFeRD 1",
+        SourceSyntax::UblInvoice => "UBL invoice",
+        SourceSyntax::UblCreditNote => "UBL credit note",
+        SourceSyntax::OrderX => "Order-X",
+        SourceSyntax::PdfText => "PDF text",
+        SourceSyntax::MailBody => "mail body",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffing_looks_at_bytes() {
+        assert_eq!(sniff(b"%PDF-1.7"), Some(InputKind::Pdf));
+        assert_eq!(sniff(b"\xEF\xBB\xBF\n <Invoice/>"), Some(InputKind::Xml));
+        assert_eq!(sniff(b"hello"), None);
+    }
+
+    #[test]
+    fn oversized_input_is_refused_before_parsing() {
+        let limits = Limits {
+            max_bytes: 4,
+            ..Limits::default()
+        };
+        let err = read_document(b"%PDF-1.4 long".to_vec(), InputKind::Pdf, limits).unwrap_err();
+        assert_eq!(err, ExtractError::TooLarge { size: 13, limit: 4 });
+    }
+
+    #[test]
+    fn garbage_pdf_gets_a_reason() {
+        let err = read_document(
+            b"%PDF-1.4 garbage".to_vec(),
+            InputKind::Pdf,
+            Limits::default(),
+        )
+        .unwrap_err();
+        assert!(matches!(err, ExtractError::Pdf(_)), "{err:?}");
+    }
+
+    #[test]
+    fn a_mail_body_becomes_an_other_document() {
+        let e = read_document(
+            b"Please send 10 boxes".to_vec(),
+            InputKind::Text,
+            Limits::default(),
+        )
+        .unwrap();
+        assert_eq!(e.document.kind(), DocumentKind::Other);
+    }
+}

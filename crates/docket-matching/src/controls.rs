@@ -1,0 +1,225 @@
+//! AP controls that do not depend on PO lines: required fields, confidence,
+//! blocked suppliers, bank accounts, VAT ids, arithmetic, and booked duplicates.
+
+use docket_domain::erp::{BookedInvoice, Supplier};
+use docket_domain::normalize::{compact_identifier, invoice_number};
+use docket_domain::{BusinessDocument, Field, Money, Reason, ReasonCode};
+use rust_decimal::Decimal;
+
+use crate::Policy;
+
+/// Fields booking cannot do without: present, and read with enough confidence.
+pub fn required_fields(doc: &BusinessDocument, policy: &Policy) -> Vec<Reason> {
+    let mut reasons = Vec::new();
+    let mut need = |name: &str, present: bool, confidence: Option<docket_domain::Confidence>| {
+        if !present {
+            reasons.push(Reason::new(
+                ReasonCode::MissingField,
+                format!("the {name} could not be read"),
+            ));
+        } else if let Some(c) = confidence.filter(|c| *c < policy.min_confidence()) {
+            reasons.push(Reason::new(
+                ReasonCode::MissingField,
+                format!(
+                    "the {name} was read with low confidence ({:.0} %): please check",
+                    c.value() * 100.0
+                ),
+            ));
+        }
+    };
+    let h = &doc.header;
+    need(
+        "invoice number",
+        h.number.is_some(),
+        h.number.as_ref().map(|f| f.confidence),
+    );
+    need(
+        "invoice date",
+        h.issue_date.is_some(),
+        h.issue_date.as_ref().map(|f| f.confidence),
+    );
+    let gross = doc.totals.gross.as_ref();
+    need("gross total", gross.is_some(), gross.map(|f| f.confidence));
+    for account in &doc.seller.bank_accounts {
+        need("IBAN", true, Some(account.iban.confidence));
+    }
+    reasons
+}
+
+/// Supplier-level controls: blocks, bank accounts, VAT id.
+pub fn supplier_controls(doc: &BusinessDocument, supplier: &Supplier) -> Vec<Reason> {
+    let mut reasons = Vec::new();
+    if supplier.posting_blocked || supplier.payment_blocked {
+        let what = if supplier.posting_blocked {
+            "posting"
+        } else {
+            "payment"
+        };
+        reasons.push(Reason::new(
+            ReasonCode::SupplierBlocked,
+            format!(
+                "{} ({}) is blocked for {what} in the ERP",
+                supplier.name, supplier.id
+            ),
+        ));
+    }
+    let on_record: Vec<String> = supplier
+        .ibans
+        .iter()
+        .map(|i| compact_identifier(i))
+        .collect();
+    for account in &doc.seller.bank_accounts {
+        let iban = compact_identifier(&account.iban.value);
+        if !on_record.contains(&iban) {
+            let known = if on_record.is_empty() {
+                "none".to_string()
+            } else {
+                on_record.join(", ")
+            };
+            reasons.push(Reason::new(
+                ReasonCode::BankAccountNotOnRecord,
+                format!(
+                    "bank account {iban} on the document is not on the master record of {} \
+                     (on record: {known}); Docket never takes bank details from documents: \
+                     confirm the change with the supplier through a known channel",
+                    supplier.name
+                ),
+            ));
+        }
+    }
+    if let (Some(read), Some(recorded)) = (&doc.seller.vat_id, &supplier.vat_id) {
+        let (read, recorded) = (
+            compact_identifier(&read.value),
+            compact_identifier(recorded),
+        );
+        if read != recorded {
+            reasons.push(Reason::new(
+                ReasonCode::VatIdMismatch,
+                format!(
+                    "VAT id {read} on the document differs from {recorded} on the master record"
+                ),
+            ));
+        }
+    }
+    reasons
+}
+
+/// The earlier booking of the same supplier reference and kind, if any.
+pub fn booked_duplicate<'a>(
+    doc: &BusinessDocument,
+    supplier_id: &str,
+    booked: &'a [BookedInvoice],
+) -> Option<&'a BookedInvoice> {
+    let number = invoice_number(doc.number()?);
+    booked.iter().find(|b| {
+        b.supplier_id == supplier_id
+            && !b.reversed
+            && b.kind == doc.kind()
+            && invoice_number(&b.supplier_reference) == number
+    })
+}
+
+fn amount(field: &Option<Field<Money>>) -> Option<Decimal> {
+    field.as_ref().map(|f| f.value.amount)
+}
+
+/// Arithmetic: lines, totals and tax must add up (within the rounding tolerance).
+pub fn arithmetic(doc: &BusinessDocument, policy: &Policy) -> Vec<Reason> {
+    let tol = policy.arithmetic_tolerance;
+    let mut reasons = Vec::new();
+    for (i, line) in doc.lines.iter().enumerate() {
+        let (Some(qty), Some(price), Some(total)) = (
+            line.quantity.as_ref().map(|f| f.value),
+            line.unit_price.as_ref().map(|f| f.value.amount),
+            line.amount.as_ref().map(|f| f.value.amount),
+        ) else {
+            continue;
+        };
+        let per = line.price_unit.as_ref().map_or(Decimal::ONE, |f| f.value);
+        if per.is_zero() {
+            continue;
+        }
+        let expected = qty * price / per;
+        let line_charges: Decimal = line
+            .allowances_charges
+            .iter()
+            .map(|ac| {
+                if ac.is_charge {
+                    ac.amount.value.amount
+                } else {
+                    -ac.amount.value.amount
+                }
+            })
+            .sum();
+        if (expected + line_charges - total).abs() > tol {
+            reasons.push(Reason::on_line(
+                ReasonCode::ArithmeticError,
+                line_no(i),
+                format!(
+                    "{qty} x {price} makes {}, but the line says {total}",
+                    expected.round_dp(2)
+                ),
+            ));
+        }
+    }
+    let t = &doc.totals;
+    let line_sum: Option<Decimal> = doc
+        .lines
+        .iter()
+        .map(|l| l.amount.as_ref().map(|f| f.value.amount))
+        .sum();
+    let doc_charges: Decimal = doc
+        .allowances_charges
+        .iter()
+        .map(|ac| {
+            if ac.is_charge {
+                ac.amount.value.amount
+            } else {
+                -ac.amount.value.amount
+            }
+        })
+        .sum();
+    if let (Some(sum), Some(net)) = (line_sum, amount(&t.net))
+        && !doc.lines.is_empty()
+        && (sum + doc_charges - net).abs() > tol
+    {
+        reasons.push(Reason::new(
+            ReasonCode::ArithmeticError,
+            format!(
+                "the lines add up to {}, but the net total says {net}",
+                sum + doc_charges
+            ),
+        ));
+    }
+    if let (Some(net), Some(tax), Some(gross)) = (amount(&t.net), amount(&t.tax), amount(&t.gross))
+        && (net + tax - gross).abs() > tol
+    {
+        reasons.push(Reason::new(
+            ReasonCode::ArithmeticError,
+            format!(
+                "net {net} + VAT {tax} makes {}, but the gross total says {gross}",
+                net + tax
+            ),
+        ));
+    }
+    for sub in &doc.tax_breakdown {
+        if let (Some(rate), Some(base)) = (sub.rate, sub.taxable.as_ref()) {
+            let expected = (base.value.amount * rate / Decimal::ONE_HUNDRED).round_dp(2);
+            if (expected - sub.tax.value.amount).abs() > tol {
+                reasons.push(Reason::new(
+                    ReasonCode::ArithmeticError,
+                    format!(
+                        "VAT at {rate} % of {} is {expected}, but the document says {}",
+                        base.value.amount, sub.tax.value.amount
+                    ),
+                ));
+            }
+        }
+    }
+    reasons
+}
+
+/// 1-based line number for reasons.
+pub(crate) fn line_no(index: usize) -> u32 {
+    u32::try_from(index + 1).unwrap_or(u32::MAX)
+}

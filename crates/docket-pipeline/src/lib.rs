@@ -1,0 +1,100 @@
+//! Docket's pipeline: the stage workers and what ties them together.
+//!
+//! The same code runs embedded (`docket demo`: SQLite, in-process queue, sandbox
+//! ERP) and in production (PostgreSQL, RabbitMQ, a real ERP): it only sees the
+//! `Store`, `Queue` and `Erp` ports.
+//!
+//! - [`stages`]: one handler per stage (extract, match, post), each idempotent
+//!   and guarded by the document's expected state;
+//! - [`worker`]: consumes a stage's queue, acknowledges after commit, retries
+//!   transient failures with a growing delay and our own attempt counter;
+//! - [`relay`]: publishes the store's outbox to the queue, and the sweeper that
+//!   re-enqueues documents whose work was lost;
+//! - [`report`]: one line per document and a summary, for the CLI.
+
+pub mod relay;
+pub mod report;
+pub mod stages;
+pub mod worker;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use docket_erp::{Erp, ErpError};
+use docket_extract::Limits;
+use docket_matching::Policy;
+use docket_queue::{Queue, QueueError};
+use docket_store::{Store, StoreError};
+
+/// Why a stage could not finish its work on a document.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The ERP failed.
+    #[error(transparent)]
+    Erp(#[from] ErpError),
+    /// The queue failed.
+    #[error(transparent)]
+    Queue(#[from] QueueError),
+    /// A stored record does not fit the model (a bug or a manual edit).
+    #[error("inconsistent record: {0}")]
+    Inconsistent(String),
+}
+
+impl PipelineError {
+    /// Whether retrying later may succeed.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            PipelineError::Store(e) => e.is_transient(),
+            PipelineError::Erp(e) => e.is_transient(),
+            PipelineError::Queue(e) => matches!(e, QueueError::Transient(_)),
+            PipelineError::Inconsistent(_) => false,
+        }
+    }
+}
+
+/// Retry behaviour for transient failures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts before a document is handed to a person.
+    pub max_attempts: u32,
+    /// Delay before the first retry; doubles with every attempt.
+    pub first_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 5,
+            first_delay: Duration::from_millis(500),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The delay before retry number `attempt` (0-based), capped at five minutes.
+    pub fn delay(&self, attempt: u32) -> Duration {
+        let factor = 2u32.saturating_pow(attempt.min(16));
+        self.first_delay
+            .saturating_mul(factor)
+            .min(Duration::from_secs(300))
+    }
+}
+
+/// Everything a stage needs: the ports and the policies.
+pub struct Pipeline {
+    /// The store (truth).
+    pub store: Arc<dyn Store>,
+    /// The queue (wake-ups).
+    pub queue: Arc<dyn Queue>,
+    /// The ERP.
+    pub erp: Arc<dyn Erp>,
+    /// The matching policy.
+    pub policy: Policy,
+    /// Extraction limits.
+    pub limits: Limits,
+    /// Retry behaviour.
+    pub retry: RetryPolicy,
+}

@@ -1,0 +1,164 @@
+//! The match stage: gathers what the ERP knows about the document and lets the
+//! pure rules in `docket-matching` decide.
+
+use docket_domain::erp::ErpSnapshot;
+use docket_domain::normalize::{compact_identifier, invoice_number};
+use docket_domain::{BusinessDocument, DocumentKind, DocumentState, Reason, ReasonCode, Stage};
+use docket_erp::SupplierQuery;
+use docket_extract::Extraction;
+use docket_matching::{MatchInput, MatchOutcome, Verdict, match_document, purchase_order_numbers};
+use docket_store::{DocumentId, DocumentRecord, Patch, Transition};
+
+use crate::{Pipeline, PipelineError};
+
+/// The states from which a document is (re-)matched.
+const MATCHABLE: [DocumentState; 2] = [DocumentState::Extracted, DocumentState::Waiting];
+
+/// Matches one document.
+pub async fn run(pipeline: &Pipeline, id: &DocumentId) -> Result<(), PipelineError> {
+    let record = pipeline.store.document(id).await?;
+    if !MATCHABLE.contains(&record.state) {
+        return Ok(());
+    }
+    let extraction: Extraction = record
+        .extracted
+        .clone()
+        .map(serde_json::from_value)
+        .transpose()
+        .map_err(|e| PipelineError::Inconsistent(format!("stored extraction of {id}: {e}")))?
+        .ok_or_else(|| {
+            PipelineError::Inconsistent(format!("{id} is extracted but holds no document"))
+        })?;
+    let doc = &extraction.document;
+    let sender_domain = record
+        .sender
+        .as_deref()
+        .and_then(|s| s.rsplit_once('@'))
+        .map(|(_, d)| d);
+    let erp = gather(pipeline, doc, sender_domain).await?;
+    let input = MatchInput {
+        document: doc,
+        erp: &erp,
+        sender_domain,
+    };
+    let mut outcome = match_document(&input, &pipeline.policy);
+    if outcome.verdict != Verdict::Duplicate {
+        check_received_before(pipeline, &record, &mut outcome).await?;
+    }
+    let to = match outcome.verdict {
+        Verdict::Book => DocumentState::Matched,
+        Verdict::Wait => DocumentState::Waiting,
+        Verdict::Exception => DocumentState::Exception,
+        Verdict::Duplicate => DocumentState::Duplicate,
+    };
+    let detail = format!("{:?}: {} reason(s)", outcome.verdict, outcome.reasons.len());
+    let transition = Transition {
+        from: MATCHABLE.to_vec(),
+        to,
+        patch: Patch {
+            supplier_id: outcome.supplier.as_ref().map(|s| s.id.clone()),
+            supplier_name: outcome.supplier.as_ref().map(|s| s.name.clone()),
+            reasons: Some(outcome.reasons.clone()),
+            match_result: Some(serde_json::to_value(&outcome).map_err(|e| {
+                PipelineError::Inconsistent(format!("serialising the match outcome: {e}"))
+            })?),
+            ..Patch::default()
+        },
+        enqueue: (to == DocumentState::Matched).then_some(Stage::Post),
+        actor: "pipeline:match".to_string(),
+        detail,
+    };
+    pipeline.store.transition(id, transition).await?;
+    Ok(())
+}
+
+/// A second document with the same business key (supplier, number, kind) is a
+/// duplicate of the first, whatever channel it came through.
+async fn check_received_before(
+    pipeline: &Pipeline,
+    record: &DocumentRecord,
+    outcome: &mut MatchOutcome,
+) -> Result<(), PipelineError> {
+    let Some(key) = outcome.business_key.as_deref() else {
+        return Ok(());
+    };
+    let owner = pipeline.store.claim_key(key, &record.id).await?;
+    if owner != record.id {
+        let earlier = pipeline.store.document(&owner).await?;
+        let what = earlier.part_name.as_deref().unwrap_or(&earlier.file_name);
+        outcome.verdict = Verdict::Duplicate;
+        outcome.booking = None;
+        outcome.reasons = vec![Reason::new(
+            ReasonCode::Duplicate,
+            format!(
+                "the same {} was received before as {what} (document {owner}, now {})",
+                record
+                    .kind
+                    .as_deref()
+                    .unwrap_or("document")
+                    .replace('_', " "),
+                earlier.state.as_str()
+            ),
+        )];
+    }
+    Ok(())
+}
+
+/// Asks the ERP for what matching needs to know about this document.
+async fn gather(
+    pipeline: &Pipeline,
+    doc: &BusinessDocument,
+    sender_domain: Option<&str>,
+) -> Result<ErpSnapshot, PipelineError> {
+    let query = SupplierQuery {
+        vat_ids: doc
+            .seller
+            .vat_id
+            .iter()
+            .map(|f| compact_identifier(&f.value))
+            .collect(),
+        ibans: doc
+            .seller
+            .bank_accounts
+            .iter()
+            .map(|a| compact_identifier(&a.iban.value))
+            .collect(),
+        name: doc.seller.name().map(str::to_string),
+        email_domain: sender_domain.map(str::to_string),
+    };
+    let suppliers = pipeline.erp.supplier_candidates(&query).await?;
+    let mut booked_invoices = Vec::new();
+    for supplier in &suppliers {
+        booked_invoices.extend(pipeline.erp.booked_invoices(&supplier.id).await?);
+    }
+    let mut numbers = purchase_order_numbers(doc);
+    if doc.kind() == DocumentKind::CreditNote {
+        // A credit note reaches the POs of the invoices it credits.
+        let credited: Vec<String> = doc
+            .references
+            .preceding_invoices
+            .iter()
+            .map(|f| invoice_number(&f.value))
+            .collect();
+        for booked in booked_invoices
+            .iter()
+            .filter(|b| credited.contains(&invoice_number(&b.supplier_reference)))
+        {
+            for line in &booked.lines {
+                if !numbers.contains(&line.purchase_order) {
+                    numbers.push(line.purchase_order.clone());
+                }
+            }
+        }
+    }
+    let purchase_orders = pipeline.erp.purchase_orders(&numbers).await?;
+    let goods_receipts = pipeline.erp.goods_receipts(&numbers).await?;
+    Ok(ErpSnapshot {
+        suppliers,
+        purchase_orders,
+        goods_receipts,
+        booked_invoices,
+        customers: Vec::new(),
+        products: Vec::new(),
+    })
+}

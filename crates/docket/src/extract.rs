@@ -1,0 +1,214 @@
+//! `docket extract FILE... [--json]`: offline extraction, no database.
+//!
+//! Exits 0 when every file was read, 2 when any could not be (with a one-line
+//! reason per file on stderr); the files that were read are printed either way.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use docket_domain::BusinessDocument;
+use docket_extract::{Extraction, InputKind, Limits, read_document};
+use docket_ingest::{mail, media};
+use serde::Serialize;
+
+/// Arguments of `docket extract`.
+#[derive(Args)]
+pub struct ExtractArgs {
+    /// PDF, XML or EML files.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Print JSON: a list of {file, part, method, document}, `document` per schemas/business-document.json.
+    #[arg(long)]
+    json: bool,
+    /// Time budget per file, in seconds.
+    #[arg(long, default_value_t = 20)]
+    timeout: u64,
+}
+
+/// One document read from a file.
+#[derive(Serialize)]
+struct Entry {
+    file: String,
+    part: Option<String>,
+    method: String,
+    document: BusinessDocument,
+}
+
+/// Runs the command.
+pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
+    let limits = Limits {
+        time_budget: std::time::Duration::from_secs(args.timeout),
+        ..Limits::default()
+    };
+    let mut entries = Vec::new();
+    let mut failed = false;
+    for path in &args.files {
+        let file = path.display().to_string();
+        match read_file(path, limits) {
+            Ok(found) => entries.extend(found.into_iter().map(|(part, e)| Entry {
+                file: file.clone(),
+                part,
+                method: e.method,
+                document: e.document,
+            })),
+            Err(reason) => {
+                eprintln!("{file}: {reason}");
+                failed = true;
+            }
+        }
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&entries)?);
+    } else {
+        for entry in &entries {
+            print_document(entry);
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn read_file(path: &PathBuf, limits: Limits) -> Result<Vec<(Option<String>, Extraction)>, String> {
+    let metadata = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if metadata.len() > limits.max_bytes as u64 {
+        return Err(format!(
+            "file is {} bytes, over the limit of {}",
+            metadata.len(),
+            limits.max_bytes
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match media::sniff(&name, &bytes) {
+        media::MAIL => {
+            let split = mail::split(&bytes).map_err(|e| e.to_string())?;
+            let mut out = Vec::new();
+            for part in split.parts {
+                let kind = input_kind(part.media_type)
+                    .ok_or_else(|| format!("{}: not a document", part.name))?;
+                let e = read_document(part.bytes, kind, limits)
+                    .map_err(|e| format!("{}: {e}", part.name))?;
+                out.push((Some(part.name), e));
+            }
+            Ok(out)
+        }
+        other => {
+            let kind = input_kind(other).ok_or("not a PDF, XML or e-mail file")?;
+            let e = read_document(bytes, kind, limits).map_err(|e| e.to_string())?;
+            Ok(vec![(None, e)])
+        }
+    }
+}
+
+fn input_kind(media_type: &str) -> Option<InputKind> {
+    match media_type {
+        media::PDF => Some(InputKind::Pdf),
+        media::XML => Some(InputKind::Xml),
+        media::TEXT => Some(InputKind::Text),
+        _ => None,
+    }
+}
+
+fn print_document(entry: &Entry) {
+    let d = &entry.document;
+    let title = match &entry.part {
+        Some(part) => format!("{} > {part}", entry.file),
+        None => entry.file.clone(),
+    };
+    println!("{title}  ({})", entry.method);
+    let show = |label: &str, value: Option<String>, confidence: Option<f32>| {
+        if let Some(value) = value {
+            let c = confidence
+                .map(|c| format!("  [{:.0} %]", c * 100.0))
+                .unwrap_or_default();
+            println!("  {label:<14} {value}{c}");
+        }
+    };
+    show(
+        "kind",
+        Some(d.kind().as_str().to_string()),
+        Some(d.header.kind.confidence.value()),
+    );
+    show(
+        "number",
+        d.header.number.as_ref().map(|f| f.value.clone()),
+        d.header.number.as_ref().map(|f| f.confidence.value()),
+    );
+    show(
+        "issue date",
+        d.header.issue_date.as_ref().map(|f| f.value.to_string()),
+        d.header.issue_date.as_ref().map(|f| f.confidence.value()),
+    );
+    show(
+        "seller",
+        d.seller.name().map(str::to_string),
+        d.seller.name.as_ref().map(|f| f.confidence.value()),
+    );
+    show(
+        "seller VAT id",
+        d.seller.vat_id.as_ref().map(|f| f.value.clone()),
+        d.seller.vat_id.as_ref().map(|f| f.confidence.value()),
+    );
+    for account in &d.seller.bank_accounts {
+        show(
+            "IBAN",
+            Some(account.iban.value.clone()),
+            Some(account.iban.confidence.value()),
+        );
+    }
+    show(
+        "buyer",
+        d.buyer.name().map(str::to_string),
+        d.buyer.name.as_ref().map(|f| f.confidence.value()),
+    );
+    let pos: Vec<&str> = d
+        .references
+        .purchase_orders
+        .iter()
+        .map(|f| f.value.as_str())
+        .collect();
+    show("PO", (!pos.is_empty()).then(|| pos.join(", ")), None);
+    let t = &d.totals;
+    for (label, field) in [("net", &t.net), ("tax", &t.tax), ("gross", &t.gross)] {
+        show(
+            label,
+            field.as_ref().map(|f| f.value.to_string()),
+            field.as_ref().map(|f| f.confidence.value()),
+        );
+    }
+    println!("  {} line(s)", d.lines.len());
+    for (i, line) in d.lines.iter().enumerate() {
+        let text = line.description.as_ref().map_or("", |f| f.value.as_str());
+        let qty = line
+            .quantity
+            .as_ref()
+            .map(|f| f.value.to_string())
+            .unwrap_or_default();
+        let price = line
+            .unit_price
+            .as_ref()
+            .map(|f| f.value.amount.to_string())
+            .unwrap_or_default();
+        let amount = line
+            .amount
+            .as_ref()
+            .map(|f| f.value.amount.to_string())
+            .unwrap_or_default();
+        println!(
+            "  {:>3}. {:<40} {:>10} x {:>10} = {:>12}",
+            i + 1,
+            text.chars().take(40).collect::<String>(),
+            qty,
+            price,
+            amount
+        );
+    }
+    println!();
+}
