@@ -158,3 +158,19 @@ mod tests {
         assert!(toml::from_str::<Policy>("unknown = 1").is_err());
     }
 }
+
+#[cfg(test)]
+mod example_tests {
+    use super::*;
+
+    #[test]
+    fn the_example_policy_parses_and_equals_the_default() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../deploy/policy.example.toml"
+        );
+        let text = std::fs::read_to_string(path).unwrap();
+        let policy: Policy = toml::from_str(&text).unwrap();
+        assert_eq!(policy, Policy::default());
+    }
+}

@@ -313,7 +313,13 @@ fn starts_item(view: &View, line: usize, columns: &[Column]) -> bool {
     let l = &view.lines[line];
     let texts = l.texts();
     // "Bruttopreis: 4,00", "Rabatt : 2,00": a detail of the item above.
-    if texts.iter().take(3).any(|t| t.ends_with(':')) {
+    let keyed =
+        texts.first().is_some_and(|t| t.ends_with(':')) || texts.get(1).is_some_and(|t| *t == ":");
+    let numbers = find_amounts(&texts, view.notation)
+        .iter()
+        .filter(|m| m.decimals > 0)
+        .count();
+    if keyed && numbers <= 1 {
         return false;
     }
     find_amounts(&texts, view.notation).iter().any(|m| {
@@ -336,11 +342,16 @@ pub fn find(view: &View) -> Vec<Table> {
     let mut idx = 0;
     while idx < view.lines.len() {
         let cells = header_cells(view, idx);
-        if !is_header(&cells) {
+        // Cheap test first; a header split over two lines passes once completed.
+        if cells.iter().filter(|c| c.col != Col::Other).count() < 2 {
             idx += 1;
             continue;
         }
         let (columns, used) = complete_header(view, idx, cells);
+        if !is_header(&columns) {
+            idx += 1;
+            continue;
+        }
         // A header repeated on a later page continues the table above.
         let continues = tables.last().is_some_and(|t| {
             t.lines
@@ -387,7 +398,9 @@ pub fn find(view: &View) -> Vec<Table> {
                 table.lines.insert(next);
             } else if is_carry_over(view, next) {
                 table.lines.insert(next);
-            } else if starts_item(view, next, &columns) {
+            } else if starts_item(view, next, &columns)
+                && !completes_row(view, next, &columns, table.rows.last())
+            {
                 table.rows.push(vec![next]);
                 table.lines.insert(next);
             } else if let Some(row) = table
@@ -407,6 +420,30 @@ pub fn find(view: &View) -> Vec<Table> {
     }
     tables.retain(|t| !t.rows.is_empty());
     tables
+}
+
+/// A line holding only an amount (and codes) under a row that lacks one: the
+/// row's amount printed on its second line.
+fn completes_row(view: &View, line: usize, columns: &[Column], row: Option<&Vec<usize>>) -> bool {
+    let Some(&first) = row.and_then(|r| r.first()) else {
+        return false;
+    };
+    let in_amount = |l: usize| {
+        let texts = view.lines[l].texts();
+        find_amounts(&texts, view.notation)
+            .iter()
+            .filter(|m| m.decimals > 0)
+            .map(|m| {
+                let b = view.lines[l].bbox_of(m.start, m.end);
+                columns[column_at(columns, b.x0, b.x1)].col
+            })
+            .collect::<Vec<_>>()
+    };
+    let here = in_amount(line);
+    here.len() == 1
+        && here[0] == Col::Amount
+        && !in_amount(first).contains(&Col::Amount)
+        && !has_description(view, line, columns)
 }
 
 /// Whether a line has words in a text column (an item has; a sum row has not).

@@ -1,0 +1,235 @@
+//! The pipeline under faults: the ERP times out after booking (a lost answer),
+//! or fails for a while; messages arrive twice. Nothing is booked twice and
+//! nothing is lost.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use docket_domain::erp::{BookedInvoice, BookingRequest, GoodsReceipt, PurchaseOrder, Supplier};
+use docket_domain::{DocumentKind, DocumentState, Stage, WorkMessage};
+use docket_erp::sandbox::SandboxErp;
+use docket_erp::{Erp, ErpError, SupplierQuery};
+use docket_matching::Policy;
+use docket_pipeline::{Pipeline, RetryPolicy, stages, worker};
+use docket_queue::Queue;
+use docket_queue::memory::InProcessQueue;
+use docket_store::sqlite::SqliteStore;
+use docket_store::{DocumentId, NewDocument, Store};
+
+/// The real sandbox, with faults injected on booking.
+struct FaultyErp {
+    inner: SandboxErp,
+    /// Book, then answer with a time-out, this many times.
+    lose_answers: AtomicU32,
+    /// Fail without booking, this many times.
+    refuse: AtomicU32,
+    book_calls: AtomicU32,
+}
+
+fn take(counter: &AtomicU32) -> bool {
+    counter
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok()
+}
+
+#[async_trait]
+impl Erp for FaultyErp {
+    fn name(&self) -> &str {
+        "faulty-sandbox"
+    }
+    async fn supplier_candidates(&self, q: &SupplierQuery) -> Result<Vec<Supplier>, ErpError> {
+        self.inner.supplier_candidates(q).await
+    }
+    async fn purchase_orders(&self, n: &[String]) -> Result<Vec<PurchaseOrder>, ErpError> {
+        self.inner.purchase_orders(n).await
+    }
+    async fn goods_receipts(&self, n: &[String]) -> Result<Vec<GoodsReceipt>, ErpError> {
+        self.inner.goods_receipts(n).await
+    }
+    async fn booked_invoices(&self, s: &str) -> Result<Vec<BookedInvoice>, ErpError> {
+        self.inner.booked_invoices(s).await
+    }
+    async fn find_booking(
+        &self,
+        s: &str,
+        r: &str,
+        k: DocumentKind,
+    ) -> Result<Option<BookedInvoice>, ErpError> {
+        self.inner.find_booking(s, r, k).await
+    }
+    async fn book_invoice(&self, request: &BookingRequest) -> Result<BookedInvoice, ErpError> {
+        self.book_calls.fetch_add(1, Ordering::SeqCst);
+        if take(&self.refuse) {
+            return Err(ErpError::Transient("503 Service Unavailable".into()));
+        }
+        let booked = self.inner.book_invoice(request).await?;
+        if take(&self.lose_answers) {
+            return Err(ErpError::Transient(format!(
+                "timed out (but booked {})",
+                booked.erp_ref
+            )));
+        }
+        Ok(booked)
+    }
+}
+
+fn fixtures() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures"))
+}
+
+async fn setup(lose_answers: u32, refuse: u32) -> (Arc<Pipeline>, Arc<FaultyErp>) {
+    let seed = SandboxErp::seed_from_dir(&fixtures().join("erp")).unwrap();
+    let erp = Arc::new(FaultyErp {
+        inner: SandboxErp::in_memory(seed),
+        lose_answers: AtomicU32::new(lose_answers),
+        refuse: AtomicU32::new(refuse),
+        book_calls: AtomicU32::new(0),
+    });
+    let pipeline = Arc::new(Pipeline {
+        store: Arc::new(SqliteStore::in_memory().await.unwrap()),
+        queue: Arc::new(InProcessQueue::new()),
+        erp: erp.clone(),
+        policy: Policy::default(),
+        limits: docket_extract::Limits::default(),
+        retry: RetryPolicy {
+            max_attempts: 5,
+            first_delay: Duration::from_millis(5),
+        },
+    });
+    (pipeline, erp)
+}
+
+async fn ingest(pipeline: &Pipeline, name: &str) -> DocumentId {
+    let bytes = std::fs::read(fixtures().join("inbox").join(name)).unwrap();
+    let doc = NewDocument {
+        parent_id: None,
+        source: "test".into(),
+        file_name: name.into(),
+        part_name: None,
+        media_type: "application/pdf".into(),
+        sender: None,
+        bytes,
+    };
+    pipeline.store.ingest(doc).await.unwrap().id().clone()
+}
+
+/// Runs relay and workers until the document rests, then stops them.
+async fn run_until_rest(pipeline: &Arc<Pipeline>, id: &DocumentId) -> DocumentState {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let relay = {
+        let p = pipeline.clone();
+        tokio::spawn(async move { p.run_relay(stopped, Duration::from_millis(5)).await })
+    };
+    let workers: Vec<_> = Stage::ALL
+        .into_iter()
+        .map(|s| tokio::spawn(worker::run_worker(pipeline.clone(), s)))
+        .collect();
+    let mut state = DocumentState::Received;
+    for _ in 0..400 {
+        state = pipeline.store.document(id).await.unwrap().state;
+        if state.decision().is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    pipeline.queue.close();
+    stop.send(true).unwrap();
+    relay.await.unwrap().unwrap();
+    for w in workers {
+        w.await.unwrap().unwrap();
+    }
+    state
+}
+
+async fn bookings_of(erp: &FaultyErp, reference: &str) -> usize {
+    erp.inner
+        .list_booked()
+        .await
+        .iter()
+        .filter(|b| b.supplier_reference == reference)
+        .count()
+}
+
+#[tokio::test]
+async fn a_lost_answer_is_found_again_instead_of_booking_twice() {
+    let (pipeline, erp) = setup(1, 0).await;
+    let id = ingest(&pipeline, "01-exact-match.pdf").await;
+    assert_eq!(run_until_rest(&pipeline, &id).await, DocumentState::Booked);
+    assert_eq!(
+        erp.book_calls.load(Ordering::SeqCst),
+        1,
+        "the retry must ask before booking"
+    );
+    assert_eq!(bookings_of(&erp, "RE-2026-10481").await, 1);
+    let record = pipeline.store.document(&id).await.unwrap();
+    let booked = erp.inner.list_booked().await;
+    assert_eq!(
+        record.erp_ref.as_deref(),
+        Some(booked.last().unwrap().erp_ref.as_str())
+    );
+}
+
+#[tokio::test]
+async fn transient_refusals_are_retried_until_booked() {
+    let (pipeline, erp) = setup(0, 2).await;
+    let id = ingest(&pipeline, "01-exact-match.pdf").await;
+    assert_eq!(run_until_rest(&pipeline, &id).await, DocumentState::Booked);
+    assert_eq!(erp.book_calls.load(Ordering::SeqCst), 3);
+    assert_eq!(bookings_of(&erp, "RE-2026-10481").await, 1);
+}
+
+#[tokio::test]
+async fn an_erp_that_never_recovers_hands_the_document_to_a_person() {
+    let (pipeline, erp) = setup(0, 100).await;
+    let id = ingest(&pipeline, "01-exact-match.pdf").await;
+    assert_eq!(
+        run_until_rest(&pipeline, &id).await,
+        DocumentState::Exception
+    );
+    assert_eq!(erp.book_calls.load(Ordering::SeqCst), 5, "max_attempts");
+    let record = pipeline.store.document(&id).await.unwrap();
+    assert!(
+        record.reasons[0].message.contains("503"),
+        "{:?}",
+        record.reasons
+    );
+    assert_eq!(bookings_of(&erp, "RE-2026-10481").await, 0);
+}
+
+#[tokio::test]
+async fn repeated_and_stale_messages_change_nothing() {
+    let (pipeline, erp) = setup(0, 0).await;
+    let id = ingest(&pipeline, "01-exact-match.pdf").await;
+    assert_eq!(run_until_rest(&pipeline, &id).await, DocumentState::Booked);
+    let events = pipeline.store.events(&id).await.unwrap().len();
+    for stage in Stage::ALL {
+        let message = WorkMessage {
+            document_id: id.0.clone(),
+            stage,
+            attempt: 0,
+        };
+        stages::handle(&pipeline, &message).await.unwrap();
+    }
+    assert_eq!(pipeline.store.events(&id).await.unwrap().len(), events);
+    assert_eq!(erp.book_calls.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn the_sweeper_requeues_work_whose_message_was_lost() {
+    let (pipeline, _erp) = setup(0, 0).await;
+    let id = ingest(&pipeline, "01-exact-match.pdf").await;
+    // Lose the outbox message: mark it sent without publishing.
+    let pending = pipeline.store.pending_outbox(10).await.unwrap();
+    pipeline
+        .store
+        .mark_sent(&pending.iter().map(|e| e.id).collect::<Vec<_>>())
+        .await
+        .unwrap();
+    assert_eq!(pipeline.sweep().await.unwrap(), 1);
+    assert_eq!(run_until_rest(&pipeline, &id).await, DocumentState::Booked);
+}
