@@ -140,17 +140,7 @@ pub fn arithmetic(doc: &BusinessDocument, policy: &Policy) -> Vec<Reason> {
             continue;
         }
         let expected = qty * price / per;
-        let line_charges: Decimal = line
-            .allowances_charges
-            .iter()
-            .map(|ac| {
-                if ac.is_charge {
-                    ac.amount.value.amount
-                } else {
-                    -ac.amount.value.amount
-                }
-            })
-            .sum();
+        let line_charges = net_charges(&line.allowances_charges);
         if (expected + line_charges - total).abs() > tol {
             reasons.push(Reason::on_line(
                 ReasonCode::ArithmeticError,
@@ -168,17 +158,7 @@ pub fn arithmetic(doc: &BusinessDocument, policy: &Policy) -> Vec<Reason> {
         .iter()
         .map(|l| l.amount.as_ref().map(|f| f.value.amount))
         .sum();
-    let doc_charges: Decimal = doc
-        .allowances_charges
-        .iter()
-        .map(|ac| {
-            if ac.is_charge {
-                ac.amount.value.amount
-            } else {
-                -ac.amount.value.amount
-            }
-        })
-        .sum();
+    let doc_charges = net_charges(&doc.allowances_charges);
     if let (Some(sum), Some(net)) = (line_sum, amount(&t.net))
         && !doc.lines.is_empty()
         && (sum + doc_charges - net).abs() > tol
@@ -217,6 +197,20 @@ pub fn arithmetic(doc: &BusinessDocument, policy: &Policy) -> Vec<Reason> {
         }
     }
     reasons
+}
+
+/// Charges minus allowances.
+fn net_charges(items: &[docket_domain::AllowanceCharge]) -> Decimal {
+    items
+        .iter()
+        .map(|ac| {
+            if ac.is_charge {
+                ac.amount.value.amount
+            } else {
+                -ac.amount.value.amount
+            }
+        })
+        .sum()
 }
 
 /// 1-based line number for reasons.

@@ -25,7 +25,7 @@ use docket_domain::{
 use serde::{Deserialize, Serialize};
 
 pub use policy::Policy;
-pub use supplier::SupplierMatch;
+pub use supplier::{SellerIds, SupplierMatch};
 
 /// What matching decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

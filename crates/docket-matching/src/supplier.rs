@@ -23,15 +23,20 @@ pub struct SupplierMatch {
     pub evidence: Vec<String>,
 }
 
-/// Identifiers read from the document's seller.
-pub(crate) struct SellerIds {
+/// Identifiers read from the document's seller, normalised for comparison.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SellerIds {
+    /// VAT ids, compact and upper case.
     pub vat_ids: Vec<String>,
+    /// IBANs, compact and upper case.
     pub ibans: Vec<String>,
+    /// The name as read.
     pub name: Option<String>,
 }
 
 impl SellerIds {
-    pub(crate) fn of(doc: &BusinessDocument) -> Self {
+    /// Reads them from the document.
+    pub fn of(doc: &BusinessDocument) -> Self {
         SellerIds {
             vat_ids: doc
                 .seller

@@ -16,10 +16,9 @@ use docket_erp::sandbox::SandboxErp;
 use docket_erp::{Erp, ErpError, SupplierQuery};
 use docket_matching::Policy;
 use docket_pipeline::{Pipeline, RetryPolicy, stages, worker};
-use docket_queue::Queue;
 use docket_queue::memory::InProcessQueue;
 use docket_store::sqlite::SqliteStore;
-use docket_store::{DocumentId, NewDocument, Store};
+use docket_store::{DocumentId, NewDocument};
 
 /// The real sandbox, with faults injected on booking.
 struct FaultyErp {

@@ -2,11 +2,13 @@
 //! pure rules in `docket-matching` decide.
 
 use docket_domain::erp::ErpSnapshot;
-use docket_domain::normalize::{compact_identifier, invoice_number};
+use docket_domain::normalize::invoice_number;
 use docket_domain::{BusinessDocument, DocumentKind, DocumentState, Reason, ReasonCode, Stage};
 use docket_erp::SupplierQuery;
 use docket_extract::Extraction;
-use docket_matching::{MatchInput, MatchOutcome, Verdict, match_document, purchase_order_numbers};
+use docket_matching::{
+    MatchInput, MatchOutcome, SellerIds, Verdict, match_document, purchase_order_numbers,
+};
 use docket_store::{DocumentId, DocumentRecord, Patch, Transition};
 
 use crate::{Pipeline, PipelineError};
@@ -110,20 +112,11 @@ async fn gather(
     doc: &BusinessDocument,
     sender_domain: Option<&str>,
 ) -> Result<ErpSnapshot, PipelineError> {
+    let seller = SellerIds::of(doc);
     let query = SupplierQuery {
-        vat_ids: doc
-            .seller
-            .vat_id
-            .iter()
-            .map(|f| compact_identifier(&f.value))
-            .collect(),
-        ibans: doc
-            .seller
-            .bank_accounts
-            .iter()
-            .map(|a| compact_identifier(&a.iban.value))
-            .collect(),
-        name: doc.seller.name().map(str::to_string),
+        vat_ids: seller.vat_ids,
+        ibans: seller.ibans,
+        name: seller.name,
         email_domain: sender_domain.map(str::to_string),
     };
     let suppliers = pipeline.erp.supplier_candidates(&query).await?;

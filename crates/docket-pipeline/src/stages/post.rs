@@ -4,6 +4,7 @@
 //! reference is already booked (DESIGN.md invariant 2): a retry after a lost
 //! answer finds its own booking instead of making a second one.
 
+use docket_domain::erp::BookingRequest;
 use docket_domain::{DocumentState, Reason, ReasonCode, Stage};
 use docket_erp::ErpError;
 use docket_matching::MatchOutcome;
@@ -14,20 +15,6 @@ use crate::{Pipeline, PipelineError};
 
 /// The states from which a document is posted.
 const POSTABLE: [DocumentState; 2] = [DocumentState::Matched, DocumentState::Approved];
-
-fn booked(erp_ref: &str, detail: String) -> Transition {
-    Transition {
-        from: POSTABLE.to_vec(),
-        to: DocumentState::Booked,
-        patch: Patch {
-            erp_ref: Some(erp_ref.to_string()),
-            ..Patch::default()
-        },
-        enqueue: None,
-        actor: "pipeline:post".to_string(),
-        detail,
-    }
-}
 
 /// Posts one document.
 pub async fn run(pipeline: &Pipeline, id: &DocumentId) -> Result<(), PipelineError> {
@@ -49,16 +36,16 @@ pub async fn run(pipeline: &Pipeline, id: &DocumentId) -> Result<(), PipelineErr
             "{id} is matched but has nothing to book"
         )));
     };
-    let store = &pipeline.store;
-    let entry = store.ledger_begin(&request.idempotency_key, id).await?;
+    let entry = pipeline
+        .store
+        .ledger_begin(&request.idempotency_key, id)
+        .await?;
     if entry.document_id != *id {
-        let reason = Reason::new(
-            ReasonCode::Duplicate,
-            format!(
-                "document {} already posts {}",
-                entry.document_id, request.supplier_reference
-            ),
+        let message = format!(
+            "document {} already posts {}",
+            entry.document_id, request.supplier_reference
         );
+        let reason = Reason::new(ReasonCode::Duplicate, message);
         let t = settle(
             Stage::Post,
             &POSTABLE,
@@ -66,14 +53,18 @@ pub async fn run(pipeline: &Pipeline, id: &DocumentId) -> Result<(), PipelineErr
             vec![reason],
             "ledger".into(),
         );
-        store.transition(id, t).await?;
+        pipeline.store.transition(id, t).await?;
         return Ok(());
     }
     if let (LedgerState::Posted, Some(erp_ref)) = (entry.state, entry.erp_ref.as_deref()) {
-        store
-            .transition(id, booked(erp_ref, "already posted (ledger)".into()))
-            .await?;
-        return Ok(());
+        return posted(
+            pipeline,
+            id,
+            &request,
+            erp_ref,
+            "already posted (ledger)".into(),
+        )
+        .await;
     }
     let existing = pipeline
         .erp
@@ -86,81 +77,72 @@ pub async fn run(pipeline: &Pipeline, id: &DocumentId) -> Result<(), PipelineErr
     if let Some(existing) = existing {
         if existing.idempotency_key.as_deref() == Some(request.idempotency_key.as_str()) {
             // Our own earlier attempt went through; only its answer was lost.
-            store
-                .ledger_record(
-                    &request.idempotency_key,
-                    LedgerState::Posted,
-                    Some(&existing.erp_ref),
-                    None,
-                )
-                .await?;
-            store
-                .transition(
-                    id,
-                    booked(&existing.erp_ref, "found our earlier posting".into()),
-                )
-                .await?;
-        } else {
-            let reason = Reason::new(
-                ReasonCode::Duplicate,
-                format!(
-                    "{} is already booked in the ERP as {}",
-                    request.supplier_reference, existing.erp_ref
-                ),
-            );
-            store
-                .ledger_record(
-                    &request.idempotency_key,
-                    LedgerState::Failed,
-                    None,
-                    Some(&reason.message),
-                )
-                .await?;
-            let t = settle(
-                Stage::Post,
-                &POSTABLE,
-                DocumentState::Duplicate,
-                vec![reason],
-                "found in ERP".into(),
-            );
-            store.transition(id, t).await?;
+            let detail = "found our earlier posting".to_string();
+            return posted(pipeline, id, &request, &existing.erp_ref, detail).await;
         }
-        return Ok(());
+        let message = format!(
+            "{} is already booked in the ERP as {}",
+            request.supplier_reference, existing.erp_ref
+        );
+        let reason = Reason::new(ReasonCode::Duplicate, message);
+        return not_posted(pipeline, id, &request, DocumentState::Duplicate, reason).await;
     }
     match pipeline.erp.book_invoice(&request).await {
         Ok(done) => {
-            store
-                .ledger_record(
-                    &request.idempotency_key,
-                    LedgerState::Posted,
-                    Some(&done.erp_ref),
-                    None,
-                )
-                .await?;
             let detail = format!("booked in {} as {}", pipeline.erp.name(), done.erp_ref);
-            store.transition(id, booked(&done.erp_ref, detail)).await?;
-            Ok(())
+            posted(pipeline, id, &request, &done.erp_ref, detail).await
         }
         Err(e @ (ErpError::Permanent(_) | ErpError::NotFound(_) | ErpError::Conflict(_))) => {
             let reason = Reason::new(ReasonCode::ErpRejected, e.to_string());
-            store
-                .ledger_record(
-                    &request.idempotency_key,
-                    LedgerState::Failed,
-                    None,
-                    Some(&reason.message),
-                )
-                .await?;
-            let t = settle(
-                Stage::Post,
-                &POSTABLE,
-                DocumentState::Exception,
-                vec![reason],
-                e.to_string(),
-            );
-            store.transition(id, t).await?;
-            Ok(())
+            not_posted(pipeline, id, &request, DocumentState::Exception, reason).await
         }
         Err(transient) => Err(transient.into()),
     }
+}
+
+/// Records a booking in the ledger, then moves the document to `booked`.
+async fn posted(
+    pipeline: &Pipeline,
+    id: &DocumentId,
+    request: &BookingRequest,
+    erp_ref: &str,
+    detail: String,
+) -> Result<(), PipelineError> {
+    let key = &request.idempotency_key;
+    pipeline
+        .store
+        .ledger_record(key, LedgerState::Posted, Some(erp_ref), None)
+        .await?;
+    let transition = Transition {
+        from: POSTABLE.to_vec(),
+        to: DocumentState::Booked,
+        patch: Patch {
+            erp_ref: Some(erp_ref.to_string()),
+            ..Patch::default()
+        },
+        enqueue: None,
+        actor: "pipeline:post".to_string(),
+        detail,
+    };
+    pipeline.store.transition(id, transition).await?;
+    Ok(())
+}
+
+/// Records in the ledger why nothing was booked, then moves the document to `to`.
+async fn not_posted(
+    pipeline: &Pipeline,
+    id: &DocumentId,
+    request: &BookingRequest,
+    to: DocumentState,
+    reason: Reason,
+) -> Result<(), PipelineError> {
+    let key = &request.idempotency_key;
+    pipeline
+        .store
+        .ledger_record(key, LedgerState::Failed, None, Some(&reason.message))
+        .await?;
+    let detail = reason.message.clone();
+    let t = settle(Stage::Post, &POSTABLE, to, vec![reason], detail);
+    pipeline.store.transition(id, t).await?;
+    Ok(())
 }
