@@ -5,6 +5,7 @@
 
 mod demo;
 mod extract;
+mod sandbox;
 mod schemas;
 
 use std::process::ExitCode;
@@ -25,6 +26,8 @@ enum Command {
     Demo(demo::DemoArgs),
     /// Read PDF, XML or EML files offline and print the structured documents.
     Extract(extract::ExtractArgs),
+    /// Inspect the embedded sandbox ERP (e.g. `docket sandbox booked`).
+    Sandbox(sandbox::SandboxArgs),
     /// Write (or check) the JSON Schemas in schemas/ generated from the Rust types.
     Schemas(schemas::SchemaArgs),
 }
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Demo(args) => demo::run(args),
         Command::Extract(args) => extract::run(args),
+        Command::Sandbox(args) => sandbox::run(args),
         Command::Schemas(args) => schemas::run(args),
     };
     match result {

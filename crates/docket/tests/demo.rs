@@ -103,6 +103,27 @@ fn the_demo_decides_as_expected_and_never_books_twice() {
         "the second run booked something"
     );
 
+    // The booked records can be listed.
+    let listed = Command::new(env!("CARGO_BIN_EXE_docket"))
+        .args(["sandbox", "booked", "--json", "--workdir"])
+        .arg(&workdir)
+        .output()
+        .unwrap();
+    assert!(listed.status.success());
+    let listed: Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let refs: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["erp_ref"].as_str().unwrap())
+        .collect();
+    for d in documents.iter().filter(|d| d["decision"] == "booked") {
+        assert!(
+            refs.contains(&d["erp_ref"].as_str().unwrap()),
+            "{d} not listed"
+        );
+    }
+
     // --fresh starts over and books again.
     let third = demo(&workdir, &["--fresh"]);
     assert_eq!(decisions(&third), expected);
