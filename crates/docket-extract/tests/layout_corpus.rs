@@ -6,7 +6,8 @@
 //! (`verified_visual_vs_xml`), plus the invoice2data test invoices against
 //! that project's expected output. The figures are printed; the assertions
 //! are what must always hold (no panic in Docket's code, no error but
-//! `NoText`/`Pdf`) and a regression floor on confidently wrong gross totals.
+//! `NoText`/`Pdf`/`Encrypted`) and a regression floor on confidently wrong
+//! gross totals.
 //! Skips with a message when the corpus is absent.
 
 use std::collections::BTreeSet;
@@ -145,7 +146,10 @@ fn layout_reads_the_corpus() {
             Outcome::Read(doc) => doc,
             Outcome::Refused(e) => {
                 assert!(
-                    matches!(e, ExtractError::NoText | ExtractError::Pdf(_)),
+                    matches!(
+                        e,
+                        ExtractError::NoText | ExtractError::Pdf(_) | ExtractError::Encrypted
+                    ),
                     "{file}: unexpected error {e}"
                 );
                 refused += 1;

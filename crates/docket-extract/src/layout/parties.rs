@@ -346,7 +346,12 @@ fn seller_name(view: &View) -> Option<Field<String>> {
             .enumerate()
             .skip(idx + 1)
             .take(3)
-            .find(|(_, n)| n.page == l.page && compact(&n.toks[0].text) == "name");
+            .find(|(_, n)| {
+                n.page == l.page
+                    && compact(&n.toks[0].text) == "name"
+                    && (n.toks[0].text.ends_with(':')
+                        || n.toks.get(1).is_some_and(|t| t.text == ":"))
+            });
         if let Some((n_idx, n)) = name_line {
             return Some(
                 Found::words(

@@ -18,6 +18,8 @@ use super::view::View;
 
 /// Confidence of a value read from a labelled column without an arithmetic check.
 const BY_COLUMN: f32 = 0.75;
+/// Confidence of quantity, price and amount that no arithmetic confirms.
+const UNCHECKED: f32 = 0.65;
 /// Confidence of values found by the arithmetic search alone.
 const BY_ARITHMETIC: f32 = 0.9;
 
@@ -185,7 +187,9 @@ fn read_row(view: &View, table: &Table, row: &[usize], currency: Currency) -> Op
     } else if let Some((q2, p2, a2)) = search(&nums, &text_nums) {
         (Some(q2), Some(p2), Some(a2), BY_ARITHMETIC)
     } else {
-        (q, p, a, BY_COLUMN)
+        // Nothing confirms the figures (or they contradict each other): a
+        // person checks them.
+        (q, p, a, UNCHECKED)
     };
     let money = |v: Decimal| Money::new(v, currency);
     let field = |n: &Num| Found::words(view, n.line, n.start, n.end, (), confidence);

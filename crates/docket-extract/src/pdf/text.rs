@@ -105,9 +105,16 @@ pub fn union(boxes: impl IntoIterator<Item = BoundingBox>) -> Option<BoundingBox
 /// Reads the text of the first `max_pages` pages with positions.
 ///
 /// A page that fails part-way keeps what was read before the failure; the
-/// error is reported only when no page yields any text. A document without
-/// any text at all (a scan) is [`ExtractError::NoText`].
+/// error ([`ExtractError::Pdf`]) is reported only when no page yields any
+/// text. A document without any text at all (a scan) is
+/// [`ExtractError::NoText`]; one that could not be decrypted is
+/// [`ExtractError::Encrypted`].
 pub fn page_texts(doc: &Document, max_pages: usize) -> Result<Vec<PageText>, ExtractError> {
+    // lopdf removes the Encrypt entry once the empty password opened the
+    // file; one still there means the content streams are unreadable.
+    if doc.trailer.get(b"Encrypt").is_ok() {
+        return Err(ExtractError::Encrypted);
+    }
     let mut pages = Vec::new();
     let mut first_error: Option<String> = None;
     for (&number, &id) in doc.get_pages().iter().take(max_pages) {
