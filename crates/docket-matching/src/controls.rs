@@ -40,6 +40,12 @@ pub fn required_fields(doc: &BusinessDocument, policy: &Policy) -> Vec<Reason> {
     );
     let gross = doc.totals.gross.as_ref();
     need("gross total", gross.is_some(), gross.map(|f| f.confidence));
+    // Amounts without a currency read from the document are a guess: never book on one.
+    need(
+        "currency",
+        h.currency.is_some(),
+        h.currency.as_ref().map(|f| f.confidence),
+    );
     for account in &doc.seller.bank_accounts {
         need("IBAN", true, Some(account.iban.confidence));
     }

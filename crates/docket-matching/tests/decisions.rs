@@ -315,6 +315,20 @@ fn an_unsure_total_goes_to_a_person() {
 }
 
 #[test]
+fn no_currency_read_means_no_booking() {
+    let mut doc = exact();
+    doc.header.currency = None;
+    let outcome = decide(&doc, &erp());
+    assert_eq!(outcome.verdict, Verdict::Exception);
+    assert!(
+        outcome
+            .reasons
+            .iter()
+            .any(|r| r.message.contains("currency could not be read"))
+    );
+}
+
+#[test]
 fn a_credit_note_books_against_the_invoice_it_credits_up_to_its_quantity() {
     let mut erp = erp();
     erp.booked_invoices
