@@ -93,7 +93,7 @@ fn read_xml(bytes: &[u8]) -> Result<Extraction, ExtractError> {
 }
 
 fn read_pdf(bytes: &[u8], max_pages: usize) -> Result<Extraction, ExtractError> {
-    let doc = pdf::embedded::load_pdf(bytes)?;
+    let doc = pdf::load::load_pdf(bytes)?;
     if doc.is_encrypted() {
         return Err(ExtractError::Encrypted);
     }
