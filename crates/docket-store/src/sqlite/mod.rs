@@ -9,13 +9,8 @@ use std::path::Path;
 use std::str::FromStr;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
-use docket_domain::{Currency, DocumentState, Money, Reason, Stage, WorkMessage};
-use rust_decimal::Decimal;
-use sha2::{Digest, Sha256};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
-};
+use docket_domain::{DocumentState, Reason, Stage, WorkMessage};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool, Transaction};
 
 use crate::{
@@ -23,12 +18,11 @@ use crate::{
     NewDocument, OutboxEntry, Store, StoreError, StoreResult, Transition, stage_for,
 };
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
+mod rows;
 
-/// Columns of `documents` read into a [`DocumentRecord`].
-const DOCUMENT_COLUMNS: &str = "id, parent_id, source, file_name, part_name, media_type, sha256, \
-     sender, state, kind, supplier_id, supplier_name, number, gross_amount, currency, \
-     extracted_json, match_json, reasons_json, erp_ref, received_at";
+use rows::{DOCUMENT_COLUMNS, now, parse_state, parse_time, record_from_row, sha256_hex};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 
 /// The embedded store.
 #[derive(Clone, Debug)]
@@ -67,69 +61,6 @@ impl SqliteStore {
             .map_err(|e| StoreError::Permanent(format!("migrating the SQLite store: {e}")))?;
         Ok(SqliteStore { pool })
     }
-}
-
-fn now() -> String {
-    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
-
-fn parse_time(text: &str) -> StoreResult<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| StoreError::Permanent(format!("bad timestamp {text:?}: {e}")))
-}
-
-fn parse_state(text: &str) -> StoreResult<DocumentState> {
-    DocumentState::parse(text)
-        .ok_or_else(|| StoreError::Permanent(format!("unknown document state {text:?}")))
-}
-
-fn record_from_row(row: &SqliteRow) -> StoreResult<DocumentRecord> {
-    let gross_amount: Option<String> = row.try_get("gross_amount")?;
-    let currency: Option<String> = row.try_get("currency")?;
-    let gross = match (gross_amount, currency) {
-        (Some(amount), Some(currency)) => Some(Money::new(
-            Decimal::from_str(&amount)
-                .map_err(|e| StoreError::Permanent(format!("bad amount {amount:?}: {e}")))?,
-            Currency::parse(&currency).map_err(|e| StoreError::Permanent(e.to_string()))?,
-        )),
-        _ => None,
-    };
-    let json = |col: &str| -> StoreResult<Option<serde_json::Value>> {
-        let text: Option<String> = row.try_get(col)?;
-        Ok(text.map(|t| serde_json::from_str(&t)).transpose()?)
-    };
-    let reasons_text: String = row.try_get("reasons_json")?;
-    let reasons: Vec<Reason> = serde_json::from_str(&reasons_text)?;
-    let state: String = row.try_get("state")?;
-    let received_at: String = row.try_get("received_at")?;
-    Ok(DocumentRecord {
-        id: DocumentId(row.try_get("id")?),
-        parent_id: row
-            .try_get::<Option<String>, _>("parent_id")?
-            .map(DocumentId),
-        source: row.try_get("source")?,
-        file_name: row.try_get("file_name")?,
-        part_name: row.try_get("part_name")?,
-        media_type: row.try_get("media_type")?,
-        sha256: row.try_get("sha256")?,
-        sender: row.try_get("sender")?,
-        state: parse_state(&state)?,
-        kind: row.try_get("kind")?,
-        supplier_id: row.try_get("supplier_id")?,
-        supplier_name: row.try_get("supplier_name")?,
-        number: row.try_get("number")?,
-        gross,
-        extracted: json("extracted_json")?,
-        match_result: json("match_json")?,
-        reasons,
-        erp_ref: row.try_get("erp_ref")?,
-        received_at: parse_time(&received_at)?,
-    })
 }
 
 /// Inserts the bytes (if new) and a document row in an open transaction.
