@@ -11,6 +11,7 @@
 //! dominant text direction reads left to right.
 
 mod collect;
+mod forms;
 mod group;
 
 use docket_domain::BoundingBox;
@@ -118,8 +119,9 @@ pub fn page_texts(doc: &Document, max_pages: usize) -> Result<Vec<PageText>, Ext
     let mut pages = Vec::new();
     let mut first_error: Option<String> = None;
     for (&number, &id) in doc.get_pages().iter().take(max_pages) {
-        // pdf-extract panics on a page without a media box or readable content;
-        // checking first turns those into ordinary errors.
+        // pdf-extract panics on a page without a media box or readable content,
+        // and overflows the stack on forms that draw themselves; checking first
+        // turns those into ordinary errors.
         if let Err(reason) = precheck_page(doc, id) {
             first_error.get_or_insert(format!("page {number}: {reason}"));
             continue;
@@ -158,9 +160,14 @@ fn precheck_page(doc: &Document, id: lopdf::ObjectId) -> Result<(), String> {
     if numbers < 4 {
         return Err("page media box is malformed".into());
     }
-    doc.get_page_content(id)
-        .map(|_| ())
-        .map_err(|e| format!("page content unreadable: {e}"))
+    let content = doc
+        .get_page_content(id)
+        .map_err(|e| format!("page content unreadable: {e}"))?;
+    let resources = match inherited(doc, dict, b"Resources", 0) {
+        Some(Object::Dictionary(d)) => Some(d),
+        _ => None,
+    };
+    forms::check_page(doc, &content, resources)
 }
 
 fn deref<'a>(doc: &'a Document, object: &'a Object) -> &'a Object {
