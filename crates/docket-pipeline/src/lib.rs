@@ -98,3 +98,19 @@ pub struct Pipeline {
     /// Retry behaviour.
     pub retry: RetryPolicy,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_delays_double_and_are_capped() {
+        let retry = RetryPolicy {
+            max_attempts: 5,
+            first_delay: Duration::from_millis(500),
+        };
+        assert_eq!(retry.delay(0), Duration::from_millis(500));
+        assert_eq!(retry.delay(3), Duration::from_secs(4));
+        assert_eq!(retry.delay(40), Duration::from_secs(300));
+    }
+}

@@ -103,3 +103,69 @@ fn line(record: &DocumentRecord) -> DocumentLine {
         erp_ref: record.erp_ref.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use docket_domain::{Currency, Reason, ReasonCode};
+    use docket_store::DocumentId;
+
+    fn record(
+        file: &str,
+        part: Option<&str>,
+        state: DocumentState,
+        gross: Option<i64>,
+    ) -> DocumentRecord {
+        DocumentRecord {
+            id: DocumentId::new(),
+            parent_id: None,
+            source: "test".into(),
+            file_name: file.into(),
+            part_name: part.map(str::to_string),
+            media_type: "application/pdf".into(),
+            sha256: String::new(),
+            sender: None,
+            state,
+            kind: Some("invoice".into()),
+            supplier_id: None,
+            supplier_name: None,
+            number: None,
+            gross: gross.map(|g| Money::new(Decimal::new(g, 2), Currency::EUR)),
+            extracted: None,
+            match_result: None,
+            reasons: vec![Reason::new(ReasonCode::Duplicate, "seen before")],
+            erp_ref: None,
+            received_at: chrono::Utc::now(),
+        }
+    }
+
+    #[test]
+    fn split_containers_are_left_out_and_rows_sorted_by_file_and_part() {
+        let records = vec![
+            record("b.pdf", None, DocumentState::Booked, Some(11900)),
+            record("a.eml", None, DocumentState::Split, None),
+            record("a.eml", Some("2.pdf"), DocumentState::Exception, Some(500)),
+            record("a.eml", Some("1.xml"), DocumentState::Booked, Some(-2000)),
+            record("c.pdf", None, DocumentState::Extracted, None),
+        ];
+        let report = build(&records);
+        let rows: Vec<(&str, Option<&str>, &str)> = report
+            .documents
+            .iter()
+            .map(|d| (d.file.as_str(), d.part.as_deref(), d.decision.as_str()))
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                ("a.eml", Some("1.xml"), "booked"),
+                ("a.eml", Some("2.pdf"), "exception"),
+                ("b.pdf", None, "booked"),
+                ("c.pdf", None, "processing"),
+            ]
+        );
+        assert_eq!(report.summary.documents, 4);
+        assert_eq!(report.summary.decisions["booked"], 2);
+        assert_eq!(report.summary.booked_gross["EUR"], Decimal::new(9900, 2));
+        assert_eq!(report.documents[0].reasons, vec!["seen before".to_string()]);
+    }
+}
