@@ -11,6 +11,7 @@
 
 pub mod error;
 pub mod model;
+pub mod postgres;
 pub mod sqlite;
 
 use async_trait::async_trait;

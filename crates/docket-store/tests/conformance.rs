@@ -5,8 +5,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use docket_domain::{DocumentState, Money, Reason, ReasonCode, Stage, WorkMessage};
+use std::str::FromStr;
+use std::sync::Arc;
+
+use docket_store::postgres::PgStore;
 use docket_store::sqlite::SqliteStore;
 use docket_store::{DocumentId, IngestOutcome, LedgerState, NewDocument, Patch, Store, Transition};
+use sqlx::postgres::PgConnectOptions;
 
 fn new_doc(name: &str, bytes: &[u8]) -> NewDocument {
     NewDocument {
@@ -31,23 +36,72 @@ fn to(state: DocumentState, from: &[DocumentState], enqueue: Option<Stage>) -> T
     }
 }
 
-async fn stores() -> Vec<(&'static str, Box<dyn Store>)> {
+/// The stores under test: SQLite in memory and on disk, and PostgreSQL in a
+/// schema of its own (dropped by [`Stores::done`]).
+struct Stores {
+    list: Vec<(&'static str, Arc<dyn Store>)>,
+    pg: (sqlx::PgPool, String),
+}
+
+impl Stores {
+    fn iter(&self) -> impl Iterator<Item = (&'static str, &dyn Store)> {
+        self.list
+            .iter()
+            .map(|(name, store)| (*name, store.as_ref()))
+    }
+
+    async fn done(self) {
+        let (admin, schema) = self.pg;
+        drop(self.list);
+        sqlx::query(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
+            .execute(&admin)
+            .await
+            .unwrap();
+    }
+}
+
+/// PostgreSQL for tests: `DOCKET_TEST_POSTGRES_URL`, else the local server.
+fn postgres_url() -> String {
+    std::env::var("DOCKET_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+}
+
+async fn stores() -> Stores {
     let dir = tempfile::tempdir().unwrap().keep();
-    vec![
-        (
-            "sqlite-memory",
-            Box::new(SqliteStore::in_memory().await.unwrap()) as Box<dyn Store>,
-        ),
-        (
-            "sqlite-file",
-            Box::new(SqliteStore::open(&dir.join("docket.db")).await.unwrap()),
-        ),
-    ]
+    let url = postgres_url();
+    let admin = sqlx::PgPool::connect(&url).await.unwrap_or_else(|e| {
+        panic!("PostgreSQL at {url} is needed for the store tests (scripts/test starts it): {e}")
+    });
+    let schema = format!("docket_test_{}", uuid::Uuid::now_v7().simple());
+    sqlx::query(&format!("CREATE SCHEMA \"{schema}\""))
+        .execute(&admin)
+        .await
+        .unwrap();
+    let options = PgConnectOptions::from_str(&url)
+        .unwrap()
+        .options([("search_path", schema.as_str())]);
+    let pg = PgStore::connect(options, 4).await.unwrap();
+    pg.migrate().await.unwrap();
+    Stores {
+        list: vec![
+            (
+                "sqlite-memory",
+                Arc::new(SqliteStore::in_memory().await.unwrap()) as Arc<dyn Store>,
+            ),
+            (
+                "sqlite-file",
+                Arc::new(SqliteStore::open(&dir.join("docket.db")).await.unwrap()),
+            ),
+            ("postgres", Arc::new(pg)),
+        ],
+        pg: (admin, schema),
+    }
 }
 
 #[tokio::test]
 async fn ingest_stores_bytes_and_queues_extraction() {
-    for (name, store) in stores().await {
+    let set = stores().await;
+    for (name, store) in set.iter() {
         let outcome = store.ingest(new_doc("a.pdf", b"%PDF-1.4 a")).await.unwrap();
         let IngestOutcome::New(id) = outcome else {
             panic!("{name}: first ingest must be new")
@@ -63,11 +117,13 @@ async fn ingest_stores_bytes_and_queues_extraction() {
         store.mark_sent(&[outbox[0].id]).await.unwrap();
         assert!(store.pending_outbox(10).await.unwrap().is_empty(), "{name}");
     }
+    set.done().await;
 }
 
 #[tokio::test]
 async fn same_bytes_twice_is_recorded_as_duplicate_not_dropped() {
-    for (name, store) in stores().await {
+    let set = stores().await;
+    for (name, store) in set.iter() {
         let first = store.ingest(new_doc("a.pdf", b"same")).await.unwrap();
         let second = store.ingest(new_doc("b.pdf", b"same")).await.unwrap();
         match &second {
@@ -82,11 +138,13 @@ async fn same_bytes_twice_is_recorded_as_duplicate_not_dropped() {
         // Only the first is queued.
         assert_eq!(store.pending_outbox(10).await.unwrap().len(), 1, "{name}");
     }
+    set.done().await;
 }
 
 #[tokio::test]
 async fn a_quarantined_file_dropped_again_is_tried_again() {
-    for (name, store) in stores().await {
+    let set = stores().await;
+    for (name, store) in set.iter() {
         let first = store.ingest(new_doc("a.pdf", b"broken")).await.unwrap();
         let moved = store
             .transition(
@@ -99,11 +157,13 @@ async fn a_quarantined_file_dropped_again_is_tried_again() {
         let again = store.ingest(new_doc("a.pdf", b"broken")).await.unwrap();
         assert!(matches!(again, IngestOutcome::New(_)), "{name}: {again:?}");
     }
+    set.done().await;
 }
 
 #[tokio::test]
 async fn transitions_are_guarded_by_the_expected_state() {
-    for (name, store) in stores().await {
+    let set = stores().await;
+    for (name, store) in set.iter() {
         let id = store
             .ingest(new_doc("a.pdf", b"x"))
             .await
@@ -144,11 +204,13 @@ async fn transitions_are_guarded_by_the_expected_state() {
         assert_eq!(events.len(), 2, "{name}");
         assert_eq!(events[1].from_state.as_deref(), Some("received"), "{name}");
     }
+    set.done().await;
 }
 
 #[tokio::test]
 async fn split_creates_parts_and_retires_the_container() {
-    for (name, store) in stores().await {
+    let set = stores().await;
+    for (name, store) in set.iter() {
         let mail = store
             .ingest(new_doc("m.eml", b"mail"))
             .await
@@ -173,11 +235,13 @@ async fn split_creates_parts_and_retires_the_container() {
             .unwrap();
         assert_eq!(summaries.len(), 3, "{name}");
     }
+    set.done().await;
 }
 
 #[tokio::test]
 async fn a_business_key_has_one_owner() {
-    for (name, store) in stores().await {
+    let set = stores().await;
+    for (name, store) in set.iter() {
         let a = store
             .ingest(new_doc("a.pdf", b"a"))
             .await
@@ -206,11 +270,13 @@ async fn a_business_key_has_one_owner() {
             "{name}"
         );
     }
+    set.done().await;
 }
 
 #[tokio::test]
 async fn the_posting_ledger_counts_attempts_and_keeps_the_reference() {
-    for (name, store) in stores().await {
+    let set = stores().await;
+    for (name, store) in set.iter() {
         let a = store
             .ingest(new_doc("a.pdf", b"a"))
             .await
@@ -240,11 +306,13 @@ async fn the_posting_ledger_counts_attempts_and_keeps_the_reference() {
                 .is_err()
         );
     }
+    set.done().await;
 }
 
 #[tokio::test]
 async fn unsettled_lists_documents_a_stage_still_owes_work() {
-    for (name, store) in stores().await {
+    let set = stores().await;
+    for (name, store) in set.iter() {
         let a = store
             .ingest(new_doc("a.pdf", b"a"))
             .await
@@ -281,6 +349,7 @@ async fn unsettled_lists_documents_a_stage_still_owes_work() {
         let outbox = store.pending_outbox(10).await.unwrap();
         assert_eq!(outbox.last().unwrap().message.attempt, 2, "{name}");
     }
+    set.done().await;
 }
 
 #[tokio::test]
@@ -298,4 +367,58 @@ async fn the_file_store_keeps_data_across_reopen() {
     };
     let store = SqliteStore::open(&path).await.unwrap();
     assert_eq!(store.bytes(&id).await.unwrap(), b"kept");
+}
+
+#[tokio::test]
+async fn racing_workers_have_exactly_one_winner() {
+    let set = stores().await;
+    for (name, shared) in &set.list {
+        let id = shared
+            .ingest(new_doc("a.pdf", b"race"))
+            .await
+            .unwrap()
+            .id()
+            .clone();
+        let mut claimants = Vec::new();
+        for worker in 0..16u8 {
+            let doc = new_doc("b.pdf", &[b'w', worker]);
+            claimants.push(shared.ingest(doc).await.unwrap().id().clone());
+        }
+        let mut tasks = tokio::task::JoinSet::new();
+        for claimant in claimants {
+            let (store, id) = (shared.clone(), id.clone());
+            tasks.spawn(async move {
+                let t = to(
+                    DocumentState::Extracted,
+                    &[DocumentState::Received],
+                    Some(Stage::Match),
+                );
+                let moved = store.transition(&id, t).await.unwrap();
+                let owner = store.claim_key("S|RACE|invoice", &claimant).await.unwrap();
+                (moved, owner)
+            });
+        }
+        let mut moved = 0;
+        let mut owners = std::collections::BTreeSet::new();
+        while let Some(result) = tasks.join_next().await {
+            let (m, owner) = result.unwrap();
+            moved += usize::from(m);
+            owners.insert(owner);
+        }
+        assert_eq!(moved, 1, "{name}: exactly one transition wins");
+        assert_eq!(
+            owners.len(),
+            1,
+            "{name}: one owner of a key, got {owners:?}"
+        );
+        let matches = shared
+            .pending_outbox(100)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|e| e.message.stage == Stage::Match)
+            .count();
+        assert_eq!(matches, 1, "{name}: one message for the one change");
+    }
+    set.done().await;
 }

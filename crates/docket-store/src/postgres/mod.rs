@@ -1,0 +1,457 @@
+//! The PostgreSQL adapter: the production store.
+//!
+//! Native types where they help: `NUMERIC` money, `timestamptz`, `JSONB` for the
+//! extracted document and the match outcome. Several workers on several machines
+//! share it: a transition locks its row (`SELECT ... FOR UPDATE`) so the state
+//! guard and the change are one atomic step; keys and ledger entries rely on
+//! primary keys (`INSERT ... ON CONFLICT DO NOTHING`) for their single owner.
+
+mod rows;
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::Utc;
+use docket_domain::{DocumentState, Reason, Stage, WorkMessage};
+use sha2::{Digest, Sha256};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::types::Json;
+use sqlx::{PgPool, Postgres, Row, Transaction};
+
+use crate::{
+    DocumentId, DocumentRecord, DocumentSummary, Event, IngestOutcome, LedgerEntry, LedgerState,
+    NewDocument, OutboxEntry, Store, StoreError, StoreResult, Transition, stage_for,
+};
+use rows::{DOCUMENT_COLUMNS, parse_state, record_from_row};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
+
+/// The production store.
+#[derive(Clone, Debug)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Connects with the given options and pool size; does not migrate.
+    pub async fn connect(options: PgConnectOptions, max_connections: u32) -> StoreResult<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        Ok(PgStore { pool })
+    }
+
+    /// Applies the embedded migrations (forward-only).
+    pub async fn migrate(&self) -> StoreResult<()> {
+        MIGRATOR
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Permanent(format!("migrating the PostgreSQL store: {e}")))
+    }
+
+    /// The connection pool, for administration (tests, `docket status`).
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+async fn insert_document(
+    tx: &mut Transaction<'_, Postgres>,
+    doc: &NewDocument,
+    id: &DocumentId,
+    state: DocumentState,
+    reasons: &[Reason],
+) -> StoreResult<()> {
+    let sha = sha256_hex(&doc.bytes);
+    sqlx::query(
+        "INSERT INTO blobs (sha256, size, bytes, created_at) VALUES ($1, $2, $3, now()) \
+         ON CONFLICT (sha256) DO NOTHING",
+    )
+    .bind(&sha)
+    .bind(doc.bytes.len() as i64)
+    .bind(&doc.bytes)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO documents (id, parent_id, source, file_name, part_name, media_type, sha256, \
+         sender, state, reasons_json, received_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now(), now())",
+    )
+    .bind(id.as_str())
+    .bind(doc.parent_id.as_ref().map(|p| p.as_str()))
+    .bind(&doc.source)
+    .bind(&doc.file_name)
+    .bind(&doc.part_name)
+    .bind(&doc.media_type)
+    .bind(&sha)
+    .bind(&doc.sender)
+    .bind(state.as_str())
+    .bind(Json(reasons))
+    .execute(&mut **tx)
+    .await?;
+    let detail = format!("received from {}", doc.source);
+    insert_event(tx, id, None, state, "ingest", &detail).await
+}
+
+async fn insert_event(
+    tx: &mut Transaction<'_, Postgres>,
+    id: &DocumentId,
+    from: Option<DocumentState>,
+    to: DocumentState,
+    actor: &str,
+    detail: &str,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO events (document_id, at, from_state, to_state, actor, detail) \
+         VALUES ($1, now(), $2, $3, $4, $5)",
+    )
+    .bind(id.as_str())
+    .bind(from.map(|s| s.as_str()))
+    .bind(to.as_str())
+    .bind(actor)
+    .bind(detail)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn insert_outbox(
+    tx: &mut Transaction<'_, Postgres>,
+    id: &DocumentId,
+    stage: Stage,
+    attempt: u32,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO outbox (document_id, stage, attempt, created_at) VALUES ($1, $2, $3, now())",
+    )
+    .bind(id.as_str())
+    .bind(stage.as_str())
+    .bind(i32::try_from(attempt).unwrap_or(i32::MAX))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn locked_state(
+    tx: &mut Transaction<'_, Postgres>,
+    id: &DocumentId,
+) -> StoreResult<DocumentState> {
+    let state: Option<String> =
+        sqlx::query_scalar("SELECT state FROM documents WHERE id = $1 FOR UPDATE")
+            .bind(id.as_str())
+            .fetch_optional(&mut **tx)
+            .await?;
+    parse_state(&state.ok_or_else(|| StoreError::NotFound(format!("document {id}")))?)
+}
+
+#[async_trait]
+impl Store for PgStore {
+    async fn ingest(&self, doc: NewDocument) -> StoreResult<IngestOutcome> {
+        let mut tx = self.pool.begin().await?;
+        let sha = sha256_hex(&doc.bytes);
+        // Serialise ingests of the same bytes, so two workers cannot both take them as new.
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(&sha)
+            .execute(&mut *tx)
+            .await?;
+        let earlier: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM documents WHERE sha256 = $1 AND parent_id IS NULL \
+             AND state NOT IN ('quarantined', 'duplicate') ORDER BY id LIMIT 1",
+        )
+        .bind(&sha)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let id = DocumentId::new();
+        let outcome = match earlier.filter(|_| doc.parent_id.is_none()) {
+            Some(earlier) => {
+                let earlier = DocumentId(earlier);
+                let reason = Reason::new(
+                    docket_domain::ReasonCode::Duplicate,
+                    format!("the same file was received before (document {earlier})"),
+                );
+                insert_document(&mut tx, &doc, &id, DocumentState::Duplicate, &[reason]).await?;
+                IngestOutcome::SameFile { id, earlier }
+            }
+            None => {
+                insert_document(&mut tx, &doc, &id, DocumentState::Received, &[]).await?;
+                insert_outbox(&mut tx, &id, Stage::Extract, 0).await?;
+                IngestOutcome::New(id)
+            }
+        };
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    async fn document(&self, id: &DocumentId) -> StoreResult<DocumentRecord> {
+        let row = sqlx::query(&format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id = $1"
+        ))
+        .bind(id.as_str())
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("document {id}")))?;
+        record_from_row(&row)
+    }
+
+    async fn bytes(&self, id: &DocumentId) -> StoreResult<Vec<u8>> {
+        sqlx::query_scalar(
+            "SELECT b.bytes FROM documents d JOIN blobs b ON b.sha256 = d.sha256 WHERE d.id = $1",
+        )
+        .bind(id.as_str())
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("bytes of document {id}")))
+    }
+
+    async fn children(&self, id: &DocumentId) -> StoreResult<Vec<DocumentRecord>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE parent_id = $1 ORDER BY id"
+        ))
+        .bind(id.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(record_from_row).collect()
+    }
+
+    async fn transition(&self, id: &DocumentId, t: Transition) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
+        let current = locked_state(&mut tx, id).await?;
+        if !t.from.contains(&current) {
+            return Ok(false);
+        }
+        let p = &t.patch;
+        sqlx::query(
+            "UPDATE documents SET state = $1, updated_at = now(), \
+             kind = COALESCE($2, kind), supplier_id = COALESCE($3, supplier_id), \
+             supplier_name = COALESCE($4, supplier_name), number = COALESCE($5, number), \
+             gross_amount = COALESCE($6, gross_amount), currency = COALESCE($7, currency), \
+             extracted_json = COALESCE($8, extracted_json), match_json = COALESCE($9, match_json), \
+             reasons_json = COALESCE($10, reasons_json), erp_ref = COALESCE($11, erp_ref) \
+             WHERE id = $12",
+        )
+        .bind(t.to.as_str())
+        .bind(&p.kind)
+        .bind(&p.supplier_id)
+        .bind(&p.supplier_name)
+        .bind(&p.number)
+        .bind(p.gross.map(|g| g.amount))
+        .bind(p.gross.map(|g| g.currency.to_string()))
+        .bind(p.extracted.as_ref().map(Json))
+        .bind(p.match_result.as_ref().map(Json))
+        .bind(p.reasons.as_ref().map(Json))
+        .bind(&p.erp_ref)
+        .bind(id.as_str())
+        .execute(&mut *tx)
+        .await?;
+        insert_event(&mut tx, id, Some(current), t.to, &t.actor, &t.detail).await?;
+        if let Some(stage) = t.enqueue {
+            insert_outbox(&mut tx, id, stage, 0).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn split(
+        &self,
+        container: &DocumentId,
+        parts: Vec<NewDocument>,
+    ) -> StoreResult<Vec<DocumentId>> {
+        let mut tx = self.pool.begin().await?;
+        let current = locked_state(&mut tx, container).await?;
+        if current != DocumentState::Received {
+            return Err(StoreError::Conflict(format!(
+                "container {container} is {}, not received",
+                current.as_str()
+            )));
+        }
+        let mut ids = Vec::with_capacity(parts.len());
+        for mut part in parts {
+            part.parent_id = Some(container.clone());
+            let id = DocumentId::new();
+            insert_document(&mut tx, &part, &id, DocumentState::Received, &[]).await?;
+            insert_outbox(&mut tx, &id, Stage::Extract, 0).await?;
+            ids.push(id);
+        }
+        sqlx::query("UPDATE documents SET state = 'split', updated_at = now() WHERE id = $1")
+            .bind(container.as_str())
+            .execute(&mut *tx)
+            .await?;
+        let detail = format!("split into {} document(s)", ids.len());
+        let (from, to) = (Some(DocumentState::Received), DocumentState::Split);
+        insert_event(&mut tx, container, from, to, "pipeline:extract", &detail).await?;
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    async fn claim_key(&self, key: &str, id: &DocumentId) -> StoreResult<DocumentId> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO document_keys (key, document_id, created_at) VALUES ($1, $2, now()) \
+             ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(key)
+        .bind(id.as_str())
+        .execute(&mut *tx)
+        .await?;
+        let owner: String =
+            sqlx::query_scalar("SELECT document_id FROM document_keys WHERE key = $1")
+                .bind(key)
+                .fetch_one(&mut *tx)
+                .await?;
+        tx.commit().await?;
+        Ok(DocumentId(owner))
+    }
+
+    async fn pending_outbox(&self, limit: u32) -> StoreResult<Vec<OutboxEntry>> {
+        let rows = sqlx::query(
+            "SELECT id, document_id, stage, attempt FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let stage: String = row.try_get("stage")?;
+                Ok(OutboxEntry {
+                    id: row.try_get("id")?,
+                    message: WorkMessage {
+                        document_id: row.try_get("document_id")?,
+                        stage: Stage::parse(&stage).ok_or_else(|| {
+                            StoreError::Permanent(format!("unknown stage {stage:?} in outbox"))
+                        })?,
+                        attempt: u32::try_from(row.try_get::<i32, _>("attempt")?).unwrap_or(0),
+                    },
+                })
+            })
+            .collect()
+    }
+
+    async fn mark_sent(&self, ids: &[i64]) -> StoreResult<()> {
+        sqlx::query("UPDATE outbox SET sent_at = now() WHERE id = ANY($1)")
+            .bind(ids)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn enqueue(&self, message: WorkMessage) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let id = DocumentId(message.document_id);
+        insert_outbox(&mut tx, &id, message.stage, message.attempt).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn unsettled(&self) -> StoreResult<Vec<(DocumentId, DocumentState)>> {
+        let rows = sqlx::query(
+            "SELECT id, state FROM documents \
+             WHERE state IN ('received', 'extracted', 'matched', 'approved') ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let state = parse_state(&row.try_get::<String, _>("state")?)?;
+            if stage_for(state).is_some() {
+                out.push((DocumentId(row.try_get("id")?), state));
+            }
+        }
+        Ok(out)
+    }
+
+    async fn summaries(&self, ids: Option<&[DocumentId]>) -> StoreResult<Vec<DocumentSummary>> {
+        let rows = match ids {
+            None => {
+                sqlx::query(&format!(
+                    "SELECT {DOCUMENT_COLUMNS} FROM documents ORDER BY id"
+                ))
+                .fetch_all(&self.pool)
+                .await?
+            }
+            Some(ids) => {
+                let ids: Vec<&str> = ids.iter().map(DocumentId::as_str).collect();
+                sqlx::query(&format!(
+                    "SELECT {DOCUMENT_COLUMNS} FROM documents \
+                     WHERE id = ANY($1) OR parent_id = ANY($1) ORDER BY id"
+                ))
+                .bind(&ids)
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
+        rows.iter().map(record_from_row).collect()
+    }
+
+    async fn ledger_begin(&self, key: &str, id: &DocumentId) -> StoreResult<LedgerEntry> {
+        let row = sqlx::query(
+            "INSERT INTO posting_ledger (idempotency_key, document_id, state, attempts, updated_at) \
+             VALUES ($1, $2, 'pending', 1, now()) \
+             ON CONFLICT (idempotency_key) DO UPDATE SET \
+               attempts = posting_ledger.attempts + CASE WHEN posting_ledger.state = 'pending' THEN 1 ELSE 0 END, \
+               updated_at = now() \
+             RETURNING document_id, state, erp_ref, attempts",
+        )
+        .bind(key)
+        .bind(id.as_str())
+        .fetch_one(&self.pool)
+        .await?;
+        let state: String = row.try_get("state")?;
+        Ok(LedgerEntry {
+            key: key.to_string(),
+            document_id: DocumentId(row.try_get("document_id")?),
+            state: LedgerState::parse(&state)
+                .ok_or_else(|| StoreError::Permanent(format!("unknown ledger state {state:?}")))?,
+            erp_ref: row.try_get("erp_ref")?,
+            attempts: u32::try_from(row.try_get::<i32, _>("attempts")?).unwrap_or(u32::MAX),
+        })
+    }
+
+    async fn ledger_record(
+        &self,
+        key: &str,
+        state: LedgerState,
+        erp_ref: Option<&str>,
+        error: Option<&str>,
+    ) -> StoreResult<()> {
+        let updated = sqlx::query(
+            "UPDATE posting_ledger SET state = $1, erp_ref = COALESCE($2, erp_ref), \
+             last_error = $3, updated_at = now() WHERE idempotency_key = $4",
+        )
+        .bind(state.as_str())
+        .bind(erp_ref)
+        .bind(error)
+        .bind(key)
+        .execute(&self.pool)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("posting ledger entry {key}")));
+        }
+        Ok(())
+    }
+
+    async fn events(&self, id: &DocumentId) -> StoreResult<Vec<Event>> {
+        let rows = sqlx::query(
+            "SELECT at, from_state, to_state, actor, detail FROM events WHERE document_id = $1 ORDER BY id",
+        )
+        .bind(id.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Event {
+                    at: row.try_get::<chrono::DateTime<Utc>, _>("at")?,
+                    from_state: row.try_get("from_state")?,
+                    to_state: row.try_get("to_state")?,
+                    actor: row.try_get("actor")?,
+                    detail: row.try_get("detail")?,
+                })
+            })
+            .collect()
+    }
+}
