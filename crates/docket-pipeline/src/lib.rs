@@ -97,7 +97,12 @@ pub struct Pipeline {
     pub limits: Limits,
     /// Retry behaviour.
     pub retry: RetryPolicy,
+    /// How long a worker holds a document; longer than any handler may take.
+    pub lease_ttl: Duration,
 }
+
+/// The default lease: well above the extraction budget and ERP time-outs.
+pub const DEFAULT_LEASE_TTL: Duration = Duration::from_secs(300);
 
 #[cfg(test)]
 mod tests {

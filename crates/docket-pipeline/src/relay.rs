@@ -3,8 +3,8 @@
 //! The relay publishes what the store's outbox holds and marks it sent only
 //! after the queue accepted it (so a crash in between publishes twice, which the
 //! state-guarded handlers make harmless, and never zero times). The sweeper
-//! re-enqueues every document a stage still owes work, for messages lost with
-//! a crashed process or broker.
+//! re-enqueues documents whose work was lost with a crashed worker (expired
+//! lease) or a lost message (idle too long).
 
 use std::time::Duration;
 
@@ -48,6 +48,50 @@ impl Pipeline {
             tokio::select! {
                 _ = tokio::time::sleep(idle) => {}
                 _ = stop.changed() => {}
+            }
+        }
+    }
+
+    /// Re-enqueues documents whose work was lost (expired lease, or idle longer
+    /// than `idle` without one); returns how many.
+    pub async fn sweep_stalled(&self, idle: Duration) -> Result<usize, PipelineError> {
+        let stalled = self.store.stalled(idle).await?;
+        let mut count = 0;
+        for (id, state) in stalled {
+            if let Some(stage) = stage_for(state) {
+                tracing::info!(document = %id, stage = stage.as_str(), "sweeper: work was lost, queued again");
+                self.store
+                    .enqueue(docket_domain::WorkMessage {
+                        document_id: id.0,
+                        stage,
+                        attempt: 0,
+                    })
+                    .await?;
+                count += 1;
+            }
+        }
+        Ok(count)
+    }
+
+    /// Sweeps every `every` until `stop` turns true.
+    pub async fn run_sweeper(
+        &self,
+        mut stop: watch::Receiver<bool>,
+        every: Duration,
+        idle: Duration,
+    ) -> Result<(), PipelineError> {
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(every) => {}
+                _ = stop.changed() => {}
+            }
+            if *stop.borrow() {
+                return Ok(());
+            }
+            match self.sweep_stalled(idle).await {
+                Ok(_) => {}
+                Err(e) if e.is_transient() => tracing::warn!(error = %e, "sweeper: retrying"),
+                Err(e) => return Err(e),
             }
         }
     }

@@ -10,22 +10,50 @@ use std::sync::Arc;
 
 use docket_domain::{DocumentState, Reason, ReasonCode, Stage};
 use docket_queue::Delivery;
-use docket_store::{DocumentId, Patch, Transition};
+use docket_store::{DocumentId, Patch, Transition, states_for};
 
 use crate::stages::handle;
 use crate::{Pipeline, PipelineError};
 
 /// Runs one worker of `stage` until the queue closes.
 pub async fn run_worker(pipeline: Arc<Pipeline>, stage: Stage) -> Result<(), PipelineError> {
+    // Unique across processes and machines: the lease owner of this worker.
+    let owner = format!(
+        "{}:{}:{}",
+        stage.as_str(),
+        std::process::id(),
+        uuid::Uuid::now_v7()
+    );
     while let Some(delivery) = pipeline.queue.next(stage).await? {
-        process(&pipeline, delivery).await?;
+        process(&pipeline, delivery, &owner).await?;
     }
     Ok(())
 }
 
-async fn process(pipeline: &Pipeline, delivery: Box<dyn Delivery>) -> Result<(), PipelineError> {
+async fn process(
+    pipeline: &Pipeline,
+    delivery: Box<dyn Delivery>,
+    owner: &str,
+) -> Result<(), PipelineError> {
     let message = delivery.message().clone();
+    let id = DocumentId(message.document_id.clone());
+    // Only one worker at a time works on a document: a redelivered message
+    // whose document is leased elsewhere (or has moved on) is dropped; if that
+    // worker dies, the sweeper finds the expired lease.
+    let states = states_for(message.stage);
+    if !pipeline
+        .store
+        .lease(&id, states, owner, pipeline.lease_ttl)
+        .await?
+    {
+        delivery.ack().await?;
+        return Ok(());
+    }
     let result = handle(pipeline, &message).await;
+    // A transition already ended the lease; this covers failures and no-ops.
+    if let Err(e) = pipeline.store.release(&id, owner).await {
+        tracing::warn!(document = %id, error = %e, "could not release the lease; it will expire");
+    }
     match result {
         Ok(()) => delivery.ack().await?,
         Err(e) if e.is_transient() && message.attempt + 1 < pipeline.retry.max_attempts => {

@@ -99,6 +99,7 @@ async fn setup(lose_answers: u32, refuse: u32) -> (Arc<Pipeline>, Arc<FaultyErp>
             max_attempts: 5,
             first_delay: Duration::from_millis(5),
         },
+        lease_ttl: docket_pipeline::DEFAULT_LEASE_TTL,
     });
     (pipeline, erp)
 }
@@ -124,6 +125,11 @@ async fn run_until_rest(pipeline: &Arc<Pipeline>, id: &DocumentId) -> DocumentSt
         let p = pipeline.clone();
         tokio::spawn(async move { p.run_relay(stopped, Duration::from_millis(5)).await })
     };
+    let sweeper = {
+        let (p, stopped) = (pipeline.clone(), stop.subscribe());
+        let (every, idle) = (Duration::from_millis(50), Duration::from_secs(3600));
+        tokio::spawn(async move { p.run_sweeper(stopped, every, idle).await })
+    };
     let workers: Vec<_> = Stage::ALL
         .into_iter()
         .map(|s| tokio::spawn(worker::run_worker(pipeline.clone(), s)))
@@ -139,6 +145,7 @@ async fn run_until_rest(pipeline: &Arc<Pipeline>, id: &DocumentId) -> DocumentSt
     pipeline.queue.close();
     stop.send(true).unwrap();
     relay.await.unwrap().unwrap();
+    sweeper.await.unwrap().unwrap();
     for w in workers {
         w.await.unwrap().unwrap();
     }
@@ -231,4 +238,27 @@ async fn the_sweeper_requeues_work_whose_message_was_lost() {
         .unwrap();
     assert_eq!(pipeline.sweep().await.unwrap(), 1);
     assert_eq!(run_until_rest(&pipeline, &id).await, DocumentState::Booked);
+}
+
+#[tokio::test]
+async fn work_leased_by_a_dead_worker_waits_for_the_lease_then_is_swept() {
+    let (pipeline, erp) = setup(0, 0).await;
+    let id = ingest(&pipeline, "01-exact-match.pdf").await;
+    // A worker took the document and died: its lease runs out in 300 ms.
+    let states = [DocumentState::Received];
+    let ttl = Duration::from_millis(300);
+    assert!(
+        pipeline
+            .store
+            .lease(&id, &states, "dead-worker", ttl)
+            .await
+            .unwrap()
+    );
+    let started = std::time::Instant::now();
+    assert_eq!(run_until_rest(&pipeline, &id).await, DocumentState::Booked);
+    assert!(
+        started.elapsed() >= ttl,
+        "nobody may work on it while the lease lives"
+    );
+    assert_eq!(erp.book_calls.load(Ordering::SeqCst), 1);
 }

@@ -14,6 +14,8 @@ pub mod model;
 pub mod postgres;
 pub mod sqlite;
 
+use std::time::Duration;
+
 use async_trait::async_trait;
 use docket_domain::{DocumentState, Stage, WorkMessage};
 
@@ -73,6 +75,24 @@ pub trait Store: Send + Sync {
     /// Documents in a state where a stage still owes them work, with that stage.
     async fn unsettled(&self) -> StoreResult<Vec<(DocumentId, DocumentState)>>;
 
+    /// Takes the exclusive lease on a document for `ttl`, when it is in one of
+    /// `states` and no other owner holds a live lease; `false` otherwise (someone
+    /// else is working on it, or its state moved on). A transition ends the lease.
+    async fn lease(
+        &self,
+        id: &DocumentId,
+        states: &[DocumentState],
+        owner: &str,
+        ttl: Duration,
+    ) -> StoreResult<bool>;
+
+    /// Gives a lease back early (the handler failed and the work will be retried).
+    async fn release(&self, id: &DocumentId, owner: &str) -> StoreResult<()>;
+
+    /// Unsettled documents whose work was lost: their lease expired (the worker
+    /// died), or they sat unleased for longer than `idle` (their message was lost).
+    async fn stalled(&self, idle: Duration) -> StoreResult<Vec<(DocumentId, DocumentState)>>;
+
     /// Summaries of documents, newest last, optionally only the given ids and their parts.
     async fn summaries(&self, ids: Option<&[DocumentId]>) -> StoreResult<Vec<DocumentSummary>>;
 
@@ -90,6 +110,15 @@ pub trait Store: Send + Sync {
 
     /// The event log of a document, oldest first.
     async fn events(&self, id: &DocumentId) -> StoreResult<Vec<Event>>;
+}
+
+/// The states a stage works on (the inverse of [`stage_for`]).
+pub fn states_for(stage: Stage) -> &'static [DocumentState] {
+    match stage {
+        Stage::Extract => &[DocumentState::Received],
+        Stage::Match => &[DocumentState::Extracted, DocumentState::Waiting],
+        Stage::Post => &[DocumentState::Matched, DocumentState::Approved],
+    }
 }
 
 /// The stage that owes work to a document in a given state, if any.

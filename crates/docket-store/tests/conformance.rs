@@ -7,6 +7,7 @@
 use docket_domain::{DocumentState, Money, Reason, ReasonCode, Stage, WorkMessage};
 use std::str::FromStr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use docket_store::postgres::PgStore;
 use docket_store::sqlite::SqliteStore;
@@ -419,6 +420,116 @@ async fn racing_workers_have_exactly_one_winner() {
             .filter(|e| e.message.stage == Stage::Match)
             .count();
         assert_eq!(matches, 1, "{name}: one message for the one change");
+    }
+    set.done().await;
+}
+
+#[tokio::test]
+async fn a_lease_is_exclusive_until_it_ends_expires_or_is_released() {
+    let set = stores().await;
+    let long = Duration::from_secs(60);
+    let received = [DocumentState::Received];
+    for (name, store) in set.iter() {
+        let id = store
+            .ingest(new_doc("a.pdf", b"lease"))
+            .await
+            .unwrap()
+            .id()
+            .clone();
+        assert!(
+            store.lease(&id, &received, "A", long).await.unwrap(),
+            "{name}"
+        );
+        assert!(
+            !store.lease(&id, &received, "B", long).await.unwrap(),
+            "{name}: B must wait"
+        );
+        assert!(
+            store.lease(&id, &received, "A", long).await.unwrap(),
+            "{name}: A renews"
+        );
+        assert!(
+            store.stalled(Duration::ZERO).await.unwrap().is_empty(),
+            "{name}: live lease"
+        );
+        store.release(&id, "B").await.unwrap();
+        assert!(
+            !store.lease(&id, &received, "B", long).await.unwrap(),
+            "{name}: only A releases"
+        );
+        store.release(&id, "A").await.unwrap();
+        assert!(
+            store.lease(&id, &received, "B", long).await.unwrap(),
+            "{name}: released"
+        );
+
+        // A transition ends the lease; a stage for another state cannot take it.
+        let t = to(DocumentState::Extracted, &received, None);
+        assert!(store.transition(&id, t).await.unwrap(), "{name}");
+        assert!(
+            !store.lease(&id, &received, "C", long).await.unwrap(),
+            "{name}: state moved on"
+        );
+        let extracted = [DocumentState::Extracted];
+        assert!(
+            store.lease(&id, &extracted, "C", long).await.unwrap(),
+            "{name}"
+        );
+
+        // An expired lease is free again and the document shows as stalled.
+        let other = store
+            .ingest(new_doc("b.pdf", b"expiring"))
+            .await
+            .unwrap()
+            .id()
+            .clone();
+        let short = Duration::from_millis(30);
+        assert!(
+            store.lease(&other, &received, "D", short).await.unwrap(),
+            "{name}"
+        );
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        let stalled: Vec<DocumentId> = store
+            .stalled(Duration::from_secs(3600))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(
+            stalled,
+            vec![other.clone()],
+            "{name}: only the expired lease is stalled"
+        );
+        assert!(
+            store.lease(&other, &received, "E", long).await.unwrap(),
+            "{name}: expired"
+        );
+    }
+    set.done().await;
+}
+
+#[tokio::test]
+async fn unleased_work_idle_too_long_counts_as_stalled() {
+    let set = stores().await;
+    for (name, store) in set.iter() {
+        let id = store
+            .ingest(new_doc("a.pdf", b"idle"))
+            .await
+            .unwrap()
+            .id()
+            .clone();
+        assert!(
+            store
+                .stalled(Duration::from_secs(3600))
+                .await
+                .unwrap()
+                .is_empty(),
+            "{name}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let stalled = store.stalled(Duration::from_millis(10)).await.unwrap();
+        assert_eq!(stalled, vec![(id, DocumentState::Received)], "{name}");
     }
     set.done().await;
 }

@@ -227,7 +227,7 @@ impl Store for PgStore {
         }
         let p = &t.patch;
         sqlx::query(
-            "UPDATE documents SET state = $1, updated_at = now(), \
+            "UPDATE documents SET state = $1, updated_at = now(), lease_owner = NULL, lease_until = NULL, \
              kind = COALESCE($2, kind), supplier_id = COALESCE($3, supplier_id), \
              supplier_name = COALESCE($4, supplier_name), number = COALESCE($5, number), \
              gross_amount = COALESCE($6, gross_amount), currency = COALESCE($7, currency), \
@@ -386,6 +386,58 @@ impl Store for PgStore {
             }
         };
         rows.iter().map(record_from_row).collect()
+    }
+
+    async fn lease(
+        &self,
+        id: &DocumentId,
+        states: &[DocumentState],
+        owner: &str,
+        ttl: Duration,
+    ) -> StoreResult<bool> {
+        let states: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
+        let done = sqlx::query(
+            "UPDATE documents SET lease_owner = $1, lease_until = now() + $2 * interval '1 millisecond' \
+             WHERE id = $3 AND state = ANY($4) \
+             AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $1)",
+        )
+        .bind(owner)
+        .bind(i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX) as f64)
+        .bind(id.as_str())
+        .bind(&states)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn release(&self, id: &DocumentId, owner: &str) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE documents SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2",
+        )
+        .bind(id.as_str())
+        .bind(owner)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn stalled(&self, idle: Duration) -> StoreResult<Vec<(DocumentId, DocumentState)>> {
+        let rows = sqlx::query(
+            "SELECT id, state FROM documents \
+             WHERE state IN ('received', 'extracted', 'matched', 'approved') \
+             AND ((lease_until IS NOT NULL AND lease_until < now()) \
+                  OR (lease_until IS NULL AND updated_at < now() - $1 * interval '1 millisecond')) \
+             ORDER BY id",
+        )
+        .bind(i64::try_from(idle.as_millis()).unwrap_or(i64::MAX) as f64)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let state = parse_state(&row.try_get::<String, _>("state")?)?;
+            out.push((DocumentId(row.try_get("id")?), state));
+        }
+        Ok(out)
     }
 
     async fn ledger_begin(&self, key: &str, id: &DocumentId) -> StoreResult<LedgerEntry> {

@@ -8,7 +8,10 @@
 use std::path::Path;
 use std::str::FromStr;
 
+use std::time::Duration;
+
 use async_trait::async_trait;
+use chrono::Utc;
 use docket_domain::{DocumentState, Reason, Stage, WorkMessage};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool, Transaction};
@@ -20,7 +23,7 @@ use crate::{
 
 mod rows;
 
-use rows::{DOCUMENT_COLUMNS, now, parse_state, parse_time, record_from_row, sha256_hex};
+use rows::{DOCUMENT_COLUMNS, now, parse_state, parse_time, record_from_row, sha256_hex, stamp};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 
@@ -233,7 +236,7 @@ impl Store for SqliteStore {
         }
         let p = &t.patch;
         sqlx::query(
-            "UPDATE documents SET state = ?, updated_at = ?, \
+            "UPDATE documents SET state = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL, \
              kind = COALESCE(?, kind), supplier_id = COALESCE(?, supplier_id), \
              supplier_name = COALESCE(?, supplier_name), number = COALESCE(?, number), \
              gross_amount = COALESCE(?, gross_amount), currency = COALESCE(?, currency), \
@@ -430,6 +433,69 @@ impl Store for SqliteStore {
                 })
                 .collect(),
         })
+    }
+
+    async fn lease(
+        &self,
+        id: &DocumentId,
+        states: &[DocumentState],
+        owner: &str,
+        ttl: Duration,
+    ) -> StoreResult<bool> {
+        let now = Utc::now();
+        let until = now + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::MAX);
+        let placeholders = vec!["?"; states.len()].join(", ");
+        let sql = format!(
+            "UPDATE documents SET lease_owner = ?, lease_until = ? WHERE id = ? \
+             AND state IN ({placeholders}) \
+             AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?)"
+        );
+        let mut query = sqlx::query(&sql)
+            .bind(owner)
+            .bind(stamp(until))
+            .bind(id.as_str());
+        for state in states {
+            query = query.bind(state.as_str());
+        }
+        let done = query
+            .bind(stamp(now))
+            .bind(owner)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn release(&self, id: &DocumentId, owner: &str) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE documents SET lease_owner = NULL, lease_until = NULL \
+             WHERE id = ? AND lease_owner = ?",
+        )
+        .bind(id.as_str())
+        .bind(owner)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn stalled(&self, idle: Duration) -> StoreResult<Vec<(DocumentId, DocumentState)>> {
+        let now = Utc::now();
+        let idle_since = now - chrono::Duration::from_std(idle).unwrap_or(chrono::Duration::MAX);
+        let rows = sqlx::query(
+            "SELECT id, state FROM documents \
+             WHERE state IN ('received', 'extracted', 'matched', 'approved') \
+             AND ((lease_until IS NOT NULL AND lease_until < ?) \
+                  OR (lease_until IS NULL AND updated_at < ?)) ORDER BY id",
+        )
+        .bind(stamp(now))
+        .bind(stamp(idle_since))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let state: String = row.try_get("state")?;
+                Ok((DocumentId(row.try_get("id")?), parse_state(&state)?))
+            })
+            .collect()
     }
 
     async fn ledger_begin(&self, key: &str, id: &DocumentId) -> StoreResult<LedgerEntry> {

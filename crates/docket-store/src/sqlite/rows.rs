@@ -18,7 +18,12 @@ pub(super) const DOCUMENT_COLUMNS: &str = "id, parent_id, source, file_name, par
      extracted_json, match_json, reasons_json, erp_ref, received_at";
 
 pub(super) fn now() -> String {
-    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+    stamp(Utc::now())
+}
+
+/// A timestamp as stored: RFC 3339 UTC with microseconds, so text order is time order.
+pub(super) fn stamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
 pub(super) fn sha256_hex(bytes: &[u8]) -> String {
