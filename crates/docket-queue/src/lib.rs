@@ -5,10 +5,12 @@
 //! document (the sweeper re-enqueues it from the store), it never drops it.
 //! Consumers acknowledge only after their effect is committed.
 //!
-//! Adapters: [`memory::InProcessQueue`] (embedded default). RabbitMQ follows the
-//! same port.
+//! Adapters: [`memory::InProcessQueue`] (embedded default) and
+//! [`rabbitmq::RabbitQueue`] (production: durable/quorum queues, publisher
+//! confirms, retry tiers, parking).
 
 pub mod memory;
+pub mod rabbitmq;
 
 use async_trait::async_trait;
 use docket_domain::{Stage, WorkMessage};

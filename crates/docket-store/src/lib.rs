@@ -22,7 +22,7 @@ use docket_domain::{DocumentState, Stage, WorkMessage};
 pub use error::StoreError;
 pub use model::{
     DocumentId, DocumentRecord, DocumentSummary, Event, IngestOutcome, LedgerEntry, LedgerState,
-    NewDocument, OutboxEntry, Patch, Transition,
+    NewDocument, OutboxEntry, Patch, StoreStatus, Transition,
 };
 
 /// The result type of store operations.
@@ -110,6 +110,9 @@ pub trait Store: Send + Sync {
 
     /// The event log of a document, oldest first.
     async fn events(&self, id: &DocumentId) -> StoreResult<Vec<Event>>;
+
+    /// Documents per state, the oldest unfinished one, and unsent outbox messages.
+    async fn status(&self) -> StoreResult<StoreStatus>;
 }
 
 /// The states a stage works on (the inverse of [`stage_for`]).

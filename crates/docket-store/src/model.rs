@@ -231,3 +231,14 @@ pub struct Event {
     /// What.
     pub detail: Option<String>,
 }
+
+/// What `docket status` shows of the store.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct StoreStatus {
+    /// Documents per state name.
+    pub documents: std::collections::BTreeMap<String, u64>,
+    /// When the oldest document still owed work (or waiting) last changed.
+    pub oldest_unfinished: Option<DateTime<Utc>>,
+    /// Outbox messages not yet published.
+    pub outbox_unsent: u64,
+}

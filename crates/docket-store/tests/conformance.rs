@@ -533,3 +533,26 @@ async fn unleased_work_idle_too_long_counts_as_stalled() {
     }
     set.done().await;
 }
+
+#[tokio::test]
+async fn status_counts_states_and_unsent_messages() {
+    let set = stores().await;
+    for (name, store) in set.iter() {
+        assert_eq!(store.status().await.unwrap().documents.len(), 0, "{name}");
+        let a = store
+            .ingest(new_doc("a.pdf", b"a"))
+            .await
+            .unwrap()
+            .id()
+            .clone();
+        store.ingest(new_doc("b.pdf", b"b")).await.unwrap();
+        let t = to(DocumentState::Quarantined, &[DocumentState::Received], None);
+        store.transition(&a, t).await.unwrap();
+        let status = store.status().await.unwrap();
+        assert_eq!(status.documents.get("received"), Some(&1), "{name}");
+        assert_eq!(status.documents.get("quarantined"), Some(&1), "{name}");
+        assert_eq!(status.outbox_unsent, 2, "{name}");
+        assert!(status.oldest_unfinished.is_some(), "{name}");
+    }
+    set.done().await;
+}

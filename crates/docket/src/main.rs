@@ -3,10 +3,13 @@
 //! `docket demo` runs the whole flow embedded; `docket extract` reads files
 //! offline; `docket schemas` writes the JSON Schemas generated from the types.
 
+mod config;
 mod demo;
 mod extract;
+mod processes;
 mod sandbox;
 mod schemas;
+mod wiring;
 
 use std::process::ExitCode;
 
@@ -26,6 +29,20 @@ enum Command {
     Demo(demo::DemoArgs),
     /// Read PDF, XML or EML files offline and print the structured documents.
     Extract(extract::ExtractArgs),
+    /// All stages, the outbox relay, the sweeper and intake in one process.
+    Run(processes::ConfigArg),
+    /// Workers of one stage (or all); run any number, on any machine.
+    Worker(processes::WorkerArgs),
+    /// Intake only: the drop folders.
+    Ingest(processes::IngestArgs),
+    /// Bring the store's schema up to date.
+    Migrate(processes::ConfigArg),
+    /// Documents per state, queue depths, oldest unfinished item, parked messages.
+    Status(processes::StatusArgs),
+    /// Print the effective settings (passwords redacted).
+    Config(processes::ConfigArg),
+    /// Inspect and replay parked work (RabbitMQ).
+    Parked(processes::ParkedArgs),
     /// Inspect the embedded sandbox ERP (e.g. `docket sandbox booked`).
     Sandbox(sandbox::SandboxArgs),
     /// Write (or check) the JSON Schemas in schemas/ generated from the Rust types.
@@ -45,6 +62,13 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Demo(args) => demo::run(args),
         Command::Extract(args) => extract::run(args),
+        Command::Run(args) => processes::run(args),
+        Command::Worker(args) => processes::worker(args),
+        Command::Ingest(args) => processes::ingest(args),
+        Command::Migrate(args) => processes::migrate(args),
+        Command::Status(args) => processes::status(args),
+        Command::Config(args) => processes::config(args),
+        Command::Parked(args) => processes::parked(args),
         Command::Sandbox(args) => sandbox::run(args),
         Command::Schemas(args) => schemas::run(args),
     };

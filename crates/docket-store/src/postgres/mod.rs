@@ -20,7 +20,7 @@ use sqlx::{PgPool, Postgres, Row, Transaction};
 
 use crate::{
     DocumentId, DocumentRecord, DocumentSummary, Event, IngestOutcome, LedgerEntry, LedgerState,
-    NewDocument, OutboxEntry, Store, StoreError, StoreResult, Transition, stage_for,
+    NewDocument, OutboxEntry, Store, StoreError, StoreResult, StoreStatus, Transition, stage_for,
 };
 use rows::{DOCUMENT_COLUMNS, parse_state, record_from_row};
 
@@ -505,5 +505,29 @@ impl Store for PgStore {
                 })
             })
             .collect()
+    }
+
+    async fn status(&self) -> StoreResult<StoreStatus> {
+        let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM documents GROUP BY state")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut status = StoreStatus::default();
+        for row in &rows {
+            let n: i64 = row.try_get("n")?;
+            status
+                .documents
+                .insert(row.try_get("state")?, u64::try_from(n).unwrap_or(0));
+        }
+        status.oldest_unfinished = sqlx::query_scalar(
+            "SELECT MIN(updated_at) FROM documents \
+             WHERE state IN ('received', 'extracted', 'matched', 'approved', 'waiting')",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let unsent: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")
+            .fetch_one(&self.pool)
+            .await?;
+        status.outbox_unsent = u64::try_from(unsent).unwrap_or(0);
+        Ok(status)
     }
 }

@@ -18,7 +18,7 @@ use sqlx::{Row, SqlitePool, Transaction};
 
 use crate::{
     DocumentId, DocumentRecord, DocumentSummary, Event, IngestOutcome, LedgerEntry, LedgerState,
-    NewDocument, OutboxEntry, Store, StoreError, StoreResult, Transition, stage_for,
+    NewDocument, OutboxEntry, Store, StoreError, StoreResult, StoreStatus, Transition, stage_for,
 };
 
 mod rows;
@@ -580,5 +580,30 @@ impl Store for SqliteStore {
                 })
             })
             .collect()
+    }
+
+    async fn status(&self) -> StoreResult<StoreStatus> {
+        let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM documents GROUP BY state")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut status = StoreStatus::default();
+        for row in &rows {
+            let n: i64 = row.try_get("n")?;
+            status
+                .documents
+                .insert(row.try_get("state")?, u64::try_from(n).unwrap_or(0));
+        }
+        let oldest: Option<String> = sqlx::query_scalar(
+            "SELECT MIN(updated_at) FROM documents \
+             WHERE state IN ('received', 'extracted', 'matched', 'approved', 'waiting')",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        status.oldest_unfinished = oldest.as_deref().map(parse_time).transpose()?;
+        let unsent: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")
+            .fetch_one(&self.pool)
+            .await?;
+        status.outbox_unsent = u64::try_from(unsent).unwrap_or(0);
+        Ok(status)
     }
 }

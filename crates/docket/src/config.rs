@@ -1,0 +1,387 @@
+//! Typed settings: defaults, then a TOML file, then `DOCKET__SECTION__KEY`
+//! environment variables, then command-line flags (house rule 4).
+//!
+//! Secrets (database and broker passwords) live in [`Secret`], whose `Debug`
+//! and `Display` redact them, so settings can be logged and printed safely.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+
+/// A connection URL whose password is never printed.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The URL itself, for connecting.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The URL with its password replaced by `***`.
+    pub fn redacted(&self) -> String {
+        let url = &self.0;
+        let Some(scheme_end) = url.find("://") else {
+            return url.clone();
+        };
+        let rest = &url[scheme_end + 3..];
+        let Some(at) = rest.find('@') else {
+            return url.clone();
+        };
+        match rest[..at].find(':') {
+            Some(colon) => format!(
+                "{}{}:***{}",
+                &url[..scheme_end + 3],
+                &rest[..colon],
+                &rest[at..]
+            ),
+            None => url.clone(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.redacted())
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.redacted())
+    }
+}
+
+/// Which store to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StoreKind {
+    /// PostgreSQL (production).
+    Postgres,
+    /// SQLite in one file (embedded).
+    Sqlite,
+}
+
+/// The store.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoreSettings {
+    /// `postgres` or `sqlite`.
+    pub kind: StoreKind,
+    /// PostgreSQL connection URL.
+    pub url: Secret,
+    /// SQLite database file.
+    pub path: PathBuf,
+    /// PostgreSQL pool size per process.
+    pub max_connections: u32,
+}
+
+impl Default for StoreSettings {
+    fn default() -> Self {
+        StoreSettings {
+            kind: StoreKind::Sqlite,
+            url: Secret("postgres://postgres@127.0.0.1:5432/docket".into()),
+            path: PathBuf::from(".docket/docket.db"),
+            max_connections: 10,
+        }
+    }
+}
+
+/// Which queue to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueKind {
+    /// RabbitMQ (production).
+    Rabbitmq,
+    /// In-process channels (embedded; one process only).
+    InProcess,
+}
+
+/// The queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct QueueSettings {
+    /// `rabbitmq` or `in_process`.
+    pub kind: QueueKind,
+    /// AMQP URL.
+    pub url: Secret,
+    /// Prefix of exchange and queue names.
+    pub prefix: String,
+    /// Unacknowledged messages per consumer.
+    pub prefetch: u16,
+    /// Attempts before a message is parked.
+    pub max_attempts: u32,
+    /// Retry tiers, in seconds.
+    pub retry_delays_secs: Vec<u64>,
+}
+
+impl Default for QueueSettings {
+    fn default() -> Self {
+        QueueSettings {
+            kind: QueueKind::InProcess,
+            url: Secret("amqp://guest:guest@127.0.0.1:5672/%2f".into()),
+            prefix: "docket".into(),
+            prefetch: 8,
+            max_attempts: 5,
+            retry_delays_secs: vec![1, 10, 60],
+        }
+    }
+}
+
+/// The ERP.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ErpSettings {
+    /// `sandbox` (SAP, Exact and Odoo adapters come later).
+    pub kind: String,
+    /// The sandbox's seed folder.
+    pub seed: PathBuf,
+    /// The sandbox's state file.
+    pub state: PathBuf,
+}
+
+impl Default for ErpSettings {
+    fn default() -> Self {
+        ErpSettings {
+            kind: "sandbox".into(),
+            seed: PathBuf::from("fixtures/erp"),
+            state: PathBuf::from(".docket/sandbox-erp.json"),
+        }
+    }
+}
+
+/// Intake.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IngestSettings {
+    /// Drop folders to watch.
+    pub drop_folders: Vec<PathBuf>,
+    /// A file must be unchanged this long before it is taken.
+    pub stable_for_ms: u64,
+    /// Pause between scans.
+    pub poll_interval_ms: u64,
+}
+
+impl Default for IngestSettings {
+    fn default() -> Self {
+        IngestSettings {
+            drop_folders: vec![PathBuf::from(".docket/inbox")],
+            stable_for_ms: 2_000,
+            poll_interval_ms: 5_000,
+        }
+    }
+}
+
+/// Workers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WorkerSettings {
+    /// Concurrent workers per stage in one process.
+    pub per_stage: usize,
+    /// How long a worker holds a document.
+    pub lease_secs: u64,
+    /// How often the sweeper looks for lost work.
+    pub sweep_every_secs: u64,
+    /// Unleased work idle this long counts as lost.
+    pub stalled_after_secs: u64,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        WorkerSettings {
+            per_stage: 2,
+            lease_secs: 300,
+            sweep_every_secs: 30,
+            stalled_after_secs: 600,
+        }
+    }
+}
+
+/// Extraction limits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExtractSettings {
+    /// Largest file accepted.
+    pub max_bytes: usize,
+    /// Most pages read.
+    pub max_pages: usize,
+    /// Time budget per file.
+    pub time_budget_secs: u64,
+}
+
+impl Default for ExtractSettings {
+    fn default() -> Self {
+        let limits = docket_extract::Limits::default();
+        ExtractSettings {
+            max_bytes: limits.max_bytes,
+            max_pages: limits.max_pages,
+            time_budget_secs: limits.time_budget.as_secs(),
+        }
+    }
+}
+
+/// Matching.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MatchingSettings {
+    /// A policy file (docs/matching.md); the built-in policy when absent.
+    pub policy: Option<PathBuf>,
+}
+
+/// All settings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// The store.
+    pub store: StoreSettings,
+    /// The queue.
+    pub queue: QueueSettings,
+    /// The ERP.
+    pub erp: ErpSettings,
+    /// Intake.
+    pub ingest: IngestSettings,
+    /// Workers.
+    pub workers: WorkerSettings,
+    /// Extraction limits.
+    pub extract: ExtractSettings,
+    /// Matching.
+    pub matching: MatchingSettings,
+}
+
+/// The prefix of environment overrides: `DOCKET__STORE__URL` sets `store.url`.
+const ENV_PREFIX: &str = "DOCKET__";
+
+impl Settings {
+    /// Loads a file (when given) and applies the process environment.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        Self::load_with(file, std::env::vars())
+    }
+
+    /// Loads a file and applies the given `DOCKET__SECTION__KEY` variables.
+    pub fn load_with(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> anyhow::Result<Self> {
+        let mut table = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading the configuration {}", path.display()))?;
+                text.parse::<toml::Table>()
+                    .with_context(|| format!("{} is not valid TOML", path.display()))?
+            }
+            None => toml::Table::new(),
+        };
+        for (key, value) in env {
+            let Some(path) = key.strip_prefix(ENV_PREFIX) else {
+                continue;
+            };
+            let keys: Vec<String> = path.split("__").map(str::to_ascii_lowercase).collect();
+            set_path(&mut table, &keys, parse_env_value(&value))
+                .with_context(|| format!("environment variable {key}"))?;
+        }
+        let settings: Settings = toml::Value::Table(table)
+            .try_into()
+            .context("the configuration does not fit (unknown key or wrong type?)")?;
+        Ok(settings)
+    }
+
+    /// Extraction limits as the extractor wants them.
+    pub fn limits(&self) -> docket_extract::Limits {
+        docket_extract::Limits {
+            max_bytes: self.extract.max_bytes,
+            max_pages: self.extract.max_pages,
+            time_budget: std::time::Duration::from_secs(self.extract.time_budget_secs),
+        }
+    }
+}
+
+/// An environment value as TOML when it parses as one (`5`, `true`, `[1, 2]`), else a string.
+fn parse_env_value(text: &str) -> toml::Value {
+    format!("v = {text}")
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| toml::Value::String(text.to_string()))
+}
+
+fn set_path(table: &mut toml::Table, keys: &[String], value: toml::Value) -> anyhow::Result<()> {
+    match keys {
+        [] => anyhow::bail!("empty key"),
+        [last] => {
+            table.insert(last.clone(), value);
+            Ok(())
+        }
+        [first, rest @ ..] => {
+            let entry = table
+                .entry(first.clone())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            match entry {
+                toml::Value::Table(inner) => set_path(inner, rest, value),
+                _ => anyhow::bail!("{first} is not a section"),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../deploy/docket.example.toml")
+    }
+
+    #[test]
+    fn the_example_configuration_parses() {
+        let s = Settings::load_with(Some(&example()), Vec::new()).unwrap();
+        assert_eq!(s.store.kind, StoreKind::Postgres);
+        assert_eq!(s.queue.kind, QueueKind::Rabbitmq);
+        assert!(s.store.url.expose().starts_with("postgres://"));
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let env = vec![
+            (
+                "DOCKET__STORE__URL".to_string(),
+                "postgres://u:hunter2@db/docket".to_string(),
+            ),
+            ("DOCKET__WORKERS__PER_STAGE".to_string(), "7".to_string()),
+            (
+                "DOCKET__QUEUE__RETRY_DELAYS_SECS".to_string(),
+                "[2, 20]".to_string(),
+            ),
+            ("OTHER".to_string(), "ignored".to_string()),
+        ];
+        let s = Settings::load_with(Some(&example()), env).unwrap();
+        assert_eq!(s.store.url.expose(), "postgres://u:hunter2@db/docket");
+        assert_eq!(s.workers.per_stage, 7);
+        assert_eq!(s.queue.retry_delays_secs, vec![2, 20]);
+    }
+
+    #[test]
+    fn secrets_are_never_printed() {
+        let env = vec![(
+            "DOCKET__QUEUE__URL".to_string(),
+            "amqp://docket:s3cret@mq:5672/%2f".to_string(),
+        )];
+        let s = Settings::load_with(None, env).unwrap();
+        let debug = format!("{s:?}");
+        let json = serde_json::to_string(&s).unwrap();
+        assert!(
+            !debug.contains("s3cret") && !json.contains("s3cret"),
+            "{debug}"
+        );
+        assert!(debug.contains("amqp://docket:***@mq:5672/%2f"), "{debug}");
+    }
+
+    #[test]
+    fn unknown_keys_and_wrong_types_are_refused() {
+        let env = vec![("DOCKET__STORE__COLOUR".to_string(), "blue".to_string())];
+        assert!(Settings::load_with(None, env).is_err());
+        let env = vec![("DOCKET__WORKERS__PER_STAGE".to_string(), "many".to_string())];
+        assert!(Settings::load_with(None, env).is_err());
+    }
+}

@@ -1,0 +1,127 @@
+//! Building the ports from settings: the one place that knows which adapter
+//! a deployment uses. Every process command goes through here.
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use docket_erp::Erp;
+use docket_erp::sandbox::SandboxErp;
+use docket_matching::Policy;
+use docket_pipeline::{Pipeline, RetryPolicy};
+use docket_queue::Queue;
+use docket_queue::memory::InProcessQueue;
+use docket_queue::rabbitmq::{RabbitQueue, RabbitSettings};
+use docket_store::Store;
+use docket_store::postgres::PgStore;
+use docket_store::sqlite::SqliteStore;
+use sqlx::migrate::MigrateDatabase;
+use sqlx::postgres::PgConnectOptions;
+
+use crate::config::{QueueKind, Settings, StoreKind};
+
+/// Opens the configured store and brings its schema up to date.
+pub async fn store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
+    let s = &settings.store;
+    Ok(match s.kind {
+        StoreKind::Sqlite => {
+            if let Some(dir) = s.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+            }
+            Arc::new(
+                SqliteStore::open(&s.path)
+                    .await
+                    .context("opening the SQLite store")?,
+            )
+        }
+        StoreKind::Postgres => {
+            let url = s.url.expose();
+            // A fresh server has no Docket database yet: create it rather than fail.
+            if !sqlx::Postgres::database_exists(url).await.unwrap_or(true) {
+                sqlx::Postgres::create_database(url)
+                    .await
+                    .with_context(|| format!("creating the database of {}", s.url.redacted()))?;
+            }
+            let options = PgConnectOptions::from_str(s.url.expose()).with_context(|| {
+                format!("store.url {} is not a PostgreSQL URL", s.url.redacted())
+            })?;
+            let store = PgStore::connect(options, s.max_connections)
+                .await
+                .with_context(|| format!("connecting to {}", s.url.redacted()))?;
+            store.migrate().await?;
+            Arc::new(store)
+        }
+    })
+}
+
+/// The RabbitMQ settings the adapter wants, from ours.
+pub fn rabbit_settings(settings: &Settings) -> RabbitSettings {
+    let q = &settings.queue;
+    RabbitSettings {
+        url: q.url.expose().to_string(),
+        prefix: q.prefix.clone(),
+        prefetch: q.prefetch,
+        max_attempts: q.max_attempts,
+        retry_delays: q
+            .retry_delays_secs
+            .iter()
+            .map(|s| Duration::from_secs(*s))
+            .collect(),
+        ..RabbitSettings::default()
+    }
+}
+
+/// The configured queue; the RabbitMQ adapter is returned too, for administration.
+pub async fn queue(
+    settings: &Settings,
+) -> anyhow::Result<(Arc<dyn Queue>, Option<Arc<RabbitQueue>>)> {
+    Ok(match settings.queue.kind {
+        QueueKind::InProcess => (Arc::new(InProcessQueue::new()), None),
+        QueueKind::Rabbitmq => {
+            let rabbit = RabbitQueue::connect(rabbit_settings(settings))
+                .await
+                .with_context(|| format!("connecting to {}", settings.queue.url.redacted()))?;
+            let rabbit = Arc::new(rabbit);
+            (rabbit.clone(), Some(rabbit))
+        }
+    })
+}
+
+/// The configured ERP.
+pub fn erp(settings: &Settings) -> anyhow::Result<Arc<dyn Erp>> {
+    let e = &settings.erp;
+    match e.kind.as_str() {
+        "sandbox" => Ok(Arc::new(SandboxErp::open(&e.seed, &e.state)?)),
+        other => anyhow::bail!("erp.kind {other:?} is not available yet (only \"sandbox\")"),
+    }
+}
+
+/// The matching policy: the file named in the settings, else the built-in one.
+pub fn policy(settings: &Settings) -> anyhow::Result<Policy> {
+    let Some(path) = &settings.matching.policy else {
+        return Ok(Policy::default());
+    };
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("policy {} is not valid", path.display()))
+}
+
+/// The pipeline over the given ports.
+pub fn pipeline(
+    settings: &Settings,
+    store: Arc<dyn Store>,
+    queue: Arc<dyn Queue>,
+    erp: Arc<dyn Erp>,
+) -> anyhow::Result<Arc<Pipeline>> {
+    Ok(Arc::new(Pipeline {
+        store,
+        queue,
+        erp,
+        policy: policy(settings)?,
+        limits: settings.limits(),
+        retry: RetryPolicy::default(),
+        lease_ttl: Duration::from_secs(settings.workers.lease_secs),
+    }))
+}
