@@ -18,7 +18,10 @@ fn files(dir: &Path, ext: &[&str]) -> Vec<PathBuf> {
         let path = entry.unwrap().path();
         if path.is_dir() {
             out.extend(files(&path, ext));
-        } else if path.extension().is_some_and(|e| ext.iter().any(|x| e == *x)) {
+        } else if path
+            .extension()
+            .is_some_and(|e| ext.iter().any(|x| e == *x))
+        {
             out.push(path);
         }
     }
@@ -30,11 +33,22 @@ fn files(dir: &Path, ext: &[&str]) -> Vec<PathBuf> {
 /// `--flag` appears in its help.
 fn assert_docket_command(words: &[String], origin: &Path) {
     let sub = &words[0];
-    let help = Command::new(env!("CARGO_BIN_EXE_docket")).args([sub, "--help"]).output().unwrap();
-    assert!(help.status.success(), "{}: `docket {sub}` is not a command", origin.display());
+    let help = Command::new(env!("CARGO_BIN_EXE_docket"))
+        .args([sub, "--help"])
+        .output()
+        .unwrap();
+    assert!(
+        help.status.success(),
+        "{}: `docket {sub}` is not a command",
+        origin.display()
+    );
     let text = String::from_utf8_lossy(&help.stdout);
     for flag in words.iter().filter(|w| w.starts_with("--")) {
-        assert!(text.contains(flag.as_str()), "{}: `docket {sub}` has no {flag}", origin.display());
+        assert!(
+            text.contains(flag.as_str()),
+            "{}: `docket {sub}` has no {flag}",
+            origin.display()
+        );
     }
 }
 
@@ -45,7 +59,10 @@ fn args_of(node: &Yaml, found: &mut Vec<Vec<String>>) {
                 if matches!(key.as_str(), Some("args" | "command"))
                     && let Some(list) = value.as_vec()
                 {
-                    let words: Vec<String> = list.iter().filter_map(|w| w.as_str().map(str::to_string)).collect();
+                    let words: Vec<String> = list
+                        .iter()
+                        .filter_map(|w| w.as_str().map(str::to_string))
+                        .collect();
                     if !words.is_empty() {
                         found.push(words);
                     }
@@ -65,23 +82,34 @@ fn yaml_files_parse_and_run_real_commands() {
     let mut commands = 0;
     for path in yamls {
         let text = std::fs::read_to_string(&path).unwrap();
-        let docs = YamlLoader::load_from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let docs =
+            YamlLoader::load_from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert!(!docs.is_empty(), "{}", path.display());
         for doc in &docs {
             let mut found = Vec::new();
             args_of(doc, &mut found);
-            for words in found.iter().filter(|w| !w[0].starts_with('-') && w[0] != "CMD") {
+            for words in found
+                .iter()
+                .filter(|w| !w[0].starts_with('-') && w[0] != "CMD")
+            {
                 // Compose healthchecks and other images' commands are not ours.
                 if ["pg_isready", "rabbitmq-diagnostics"].contains(&words[0].as_str()) {
                     continue;
                 }
-                let words = if words[0] == "docket" { &words[1..] } else { &words[..] };
+                let words = if words[0] == "docket" {
+                    &words[1..]
+                } else {
+                    &words[..]
+                };
                 assert_docket_command(words, &path);
                 commands += 1;
             }
         }
     }
-    assert!(commands >= 6, "only {commands} docket commands found in the YAML files");
+    assert!(
+        commands >= 6,
+        "only {commands} docket commands found in the YAML files"
+    );
 }
 
 #[test]
@@ -92,7 +120,12 @@ fn kubernetes_has_a_deployment_per_stage_and_the_embedded_config_parses() {
         let doc = &YamlLoader::load_from_str(&text).unwrap()[0];
         assert_eq!(doc["kind"].as_str(), Some("Deployment"));
         let container = &doc["spec"]["template"]["spec"]["containers"][0];
-        let args: Vec<&str> = container["args"].as_vec().unwrap().iter().filter_map(Yaml::as_str).collect();
+        let args: Vec<&str> = container["args"]
+            .as_vec()
+            .unwrap()
+            .iter()
+            .filter_map(Yaml::as_str)
+            .collect();
         assert_eq!(args.last(), Some(&stage), "{args:?}");
         assert!(container["readinessProbe"].as_hash().is_some());
     }
@@ -110,15 +143,31 @@ fn systemd_units_run_real_commands_and_the_image_is_not_root() {
     for unit in units {
         let text = std::fs::read_to_string(&unit).unwrap();
         for section in ["[Unit]", "[Service]", "[Install]"] {
-            assert!(text.contains(section), "{}: {section} missing", unit.display());
+            assert!(
+                text.contains(section),
+                "{}: {section} missing",
+                unit.display()
+            );
         }
         for line in text.lines().filter(|l| l.starts_with("ExecStart")) {
             let command = line.split_once('=').unwrap().1;
-            let words: Vec<String> = command.split_whitespace().skip(1).map(str::to_string).collect();
+            let words: Vec<String> = command
+                .split_whitespace()
+                .skip(1)
+                .map(str::to_string)
+                .collect();
             assert_docket_command(&words, &unit);
         }
     }
     let dockerfile = std::fs::read_to_string(deploy().join("Dockerfile")).unwrap();
-    assert!(dockerfile.contains(" AS build") && dockerfile.contains("FROM debian"), "multi-stage");
-    assert!(dockerfile.lines().any(|l| l.starts_with("USER ") && !l.contains("root")), "non-root user");
+    assert!(
+        dockerfile.contains(" AS build") && dockerfile.contains("FROM debian"),
+        "multi-stage"
+    );
+    assert!(
+        dockerfile
+            .lines()
+            .any(|l| l.starts_with("USER ") && !l.contains("root")),
+        "non-root user"
+    );
 }
