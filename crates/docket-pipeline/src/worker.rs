@@ -2,9 +2,10 @@
 //! after the effect is committed.
 //!
 //! A transient failure (database busy, ERP time-out) hands the message back with
-//! a growing delay and our own attempt counter; after the last attempt, or on a
-//! permanent failure, the document goes to a person with the error as reason,
-//! so it is never silently stuck.
+//! a growing delay and our own attempt counter; after the last attempt the
+//! message is parked with its reason (the document keeps its state, leased as
+//! parked, until an operator replays it). A permanent failure sends the document
+//! to a person with the error as reason. Nothing is silently stuck.
 
 use std::sync::Arc;
 
@@ -14,6 +15,12 @@ use docket_store::{DocumentId, Patch, Transition, states_for};
 
 use crate::stages::handle;
 use crate::{Pipeline, PipelineError};
+
+/// The lease owner that marks a document whose work is parked.
+pub const PARKED_LEASE_OWNER: &str = "parked";
+
+/// How long a parked lease lasts: until an operator replays the work.
+const PARKED_LEASE: std::time::Duration = std::time::Duration::from_secs(10 * 365 * 24 * 3600);
 
 /// Runs one worker of `stage` until the queue closes.
 pub async fn run_worker(pipeline: Arc<Pipeline>, stage: Stage) -> Result<(), PipelineError> {
@@ -62,16 +69,23 @@ async fn process(
                 attempt = message.attempt, error = %e, "transient failure, retrying in {delay:?}");
             delivery.retry(delay).await?;
         }
+        Err(e) if e.is_transient() => {
+            // Still failing after every attempt (an outage, most likely): put the
+            // work aside for an operator to replay once the cause is fixed.
+            let reason = format!("gave up after {} attempts: {e}", message.attempt + 1);
+            tracing::error!(document = %message.document_id, stage = message.stage.as_str(), %reason, "parking");
+            pipeline.queue.park(&message, &reason).await?;
+            // The parked lease keeps the sweeper from queuing it again meanwhile.
+            pipeline
+                .store
+                .lease(&id, states, PARKED_LEASE_OWNER, PARKED_LEASE)
+                .await?;
+            delivery.ack().await?;
+        }
         Err(e) => {
             tracing::error!(document = %message.document_id, stage = message.stage.as_str(),
                 error = %e, "giving the document to a person");
-            hand_to_person(
-                pipeline,
-                &DocumentId(message.document_id.clone()),
-                message.stage,
-                &e,
-            )
-            .await;
+            hand_to_person(pipeline, &id, message.stage, &e).await;
             delivery.ack().await?;
         }
     }

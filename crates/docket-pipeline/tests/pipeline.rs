@@ -28,6 +28,8 @@ struct FaultyErp {
     /// Fail without booking, this many times.
     refuse: AtomicU32,
     book_calls: AtomicU32,
+    /// When set, only this supplier reference is refused.
+    refuse_only: std::sync::Mutex<Option<String>>,
 }
 
 fn take(counter: &AtomicU32) -> bool {
@@ -63,7 +65,12 @@ impl Erp for FaultyErp {
     }
     async fn book_invoice(&self, request: &BookingRequest) -> Result<BookedInvoice, ErpError> {
         self.book_calls.fetch_add(1, Ordering::SeqCst);
-        if take(&self.refuse) {
+        let targeted = self.refuse_only.lock().unwrap().clone();
+        let refused = match targeted {
+            Some(reference) => reference == request.supplier_reference,
+            None => take(&self.refuse),
+        };
+        if refused {
             return Err(ErpError::Transient("503 Service Unavailable".into()));
         }
         let booked = self.inner.book_invoice(request).await?;
@@ -81,17 +88,22 @@ fn fixtures() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures"))
 }
 
-async fn setup(lose_answers: u32, refuse: u32) -> (Arc<Pipeline>, Arc<FaultyErp>) {
+async fn setup(
+    lose_answers: u32,
+    refuse: u32,
+) -> (Arc<Pipeline>, Arc<FaultyErp>, Arc<InProcessQueue>) {
     let seed = SandboxErp::seed_from_dir(&fixtures().join("erp")).unwrap();
     let erp = Arc::new(FaultyErp {
         inner: SandboxErp::in_memory(seed),
         lose_answers: AtomicU32::new(lose_answers),
         refuse: AtomicU32::new(refuse),
         book_calls: AtomicU32::new(0),
+        refuse_only: std::sync::Mutex::new(None),
     });
+    let queue = Arc::new(InProcessQueue::new());
     let pipeline = Arc::new(Pipeline {
         store: Arc::new(SqliteStore::in_memory().await.unwrap()),
-        queue: Arc::new(InProcessQueue::new()),
+        queue: queue.clone(),
         erp: erp.clone(),
         policy: Policy::default(),
         limits: docket_extract::Limits::default(),
@@ -101,7 +113,7 @@ async fn setup(lose_answers: u32, refuse: u32) -> (Arc<Pipeline>, Arc<FaultyErp>
         },
         lease_ttl: docket_pipeline::DEFAULT_LEASE_TTL,
     });
-    (pipeline, erp)
+    (pipeline, erp, queue)
 }
 
 async fn ingest(pipeline: &Pipeline, name: &str) -> DocumentId {
@@ -118,8 +130,8 @@ async fn ingest(pipeline: &Pipeline, name: &str) -> DocumentId {
     pipeline.store.ingest(doc).await.unwrap().id().clone()
 }
 
-/// Runs relay and workers until the document rests, then stops them.
-async fn run_until_rest(pipeline: &Arc<Pipeline>, id: &DocumentId) -> DocumentState {
+/// Runs relay, sweeper and workers until `done` holds (at most 4 s), then stops them.
+async fn run_until(pipeline: &Arc<Pipeline>, done: impl AsyncFn() -> bool) {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let relay = {
         let p = pipeline.clone();
@@ -134,10 +146,8 @@ async fn run_until_rest(pipeline: &Arc<Pipeline>, id: &DocumentId) -> DocumentSt
         .into_iter()
         .map(|s| tokio::spawn(worker::run_worker(pipeline.clone(), s)))
         .collect();
-    let mut state = DocumentState::Received;
     for _ in 0..400 {
-        state = pipeline.store.document(id).await.unwrap().state;
-        if state.decision().is_some() {
+        if done().await {
             break;
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
@@ -149,7 +159,16 @@ async fn run_until_rest(pipeline: &Arc<Pipeline>, id: &DocumentId) -> DocumentSt
     for w in workers {
         w.await.unwrap().unwrap();
     }
-    state
+}
+
+/// Runs until the document has a decision; returns its state.
+async fn run_until_rest(pipeline: &Arc<Pipeline>, id: &DocumentId) -> DocumentState {
+    let decided = async || {
+        let state = pipeline.store.document(id).await.unwrap().state;
+        state.decision().is_some()
+    };
+    run_until(pipeline, decided).await;
+    pipeline.store.document(id).await.unwrap().state
 }
 
 async fn bookings_of(erp: &FaultyErp, reference: &str) -> usize {
@@ -163,7 +182,7 @@ async fn bookings_of(erp: &FaultyErp, reference: &str) -> usize {
 
 #[tokio::test]
 async fn a_lost_answer_is_found_again_instead_of_booking_twice() {
-    let (pipeline, erp) = setup(1, 0).await;
+    let (pipeline, erp, _queue) = setup(1, 0).await;
     let id = ingest(&pipeline, "01-exact-match.pdf").await;
     assert_eq!(run_until_rest(&pipeline, &id).await, DocumentState::Booked);
     assert_eq!(
@@ -182,7 +201,7 @@ async fn a_lost_answer_is_found_again_instead_of_booking_twice() {
 
 #[tokio::test]
 async fn transient_refusals_are_retried_until_booked() {
-    let (pipeline, erp) = setup(0, 2).await;
+    let (pipeline, erp, _queue) = setup(0, 2).await;
     let id = ingest(&pipeline, "01-exact-match.pdf").await;
     assert_eq!(run_until_rest(&pipeline, &id).await, DocumentState::Booked);
     assert_eq!(erp.book_calls.load(Ordering::SeqCst), 3);
@@ -190,26 +209,46 @@ async fn transient_refusals_are_retried_until_booked() {
 }
 
 #[tokio::test]
-async fn an_erp_that_never_recovers_hands_the_document_to_a_person() {
-    let (pipeline, erp) = setup(0, 100).await;
+async fn an_erp_that_never_recovers_gets_its_work_parked_not_swept_again() {
+    let (pipeline, erp, queue) = setup(0, 100).await;
     let id = ingest(&pipeline, "01-exact-match.pdf").await;
+    let other = ingest(&pipeline, "04-partial-delivery.pdf").await;
+    erp.refuse_only
+        .lock()
+        .unwrap()
+        .replace("RE-2026-10481".to_string());
+    // The other document flows on; the refused one stays matched, parked.
     assert_eq!(
-        run_until_rest(&pipeline, &id).await,
-        DocumentState::Exception
+        run_until_rest(&pipeline, &other).await,
+        DocumentState::Booked
     );
-    assert_eq!(erp.book_calls.load(Ordering::SeqCst), 5, "max_attempts");
-    let record = pipeline.store.document(&id).await.unwrap();
+    let parked = queue.parked();
+    assert_eq!(parked.len(), 1, "{parked:?}");
+    assert_eq!(parked[0].0.document_id, id.0);
     assert!(
-        record.reasons[0].message.contains("503"),
-        "{:?}",
-        record.reasons
+        parked[0].1.contains("gave up after 5 attempts") && parked[0].1.contains("503"),
+        "{}",
+        parked[0].1
+    );
+    assert_eq!(
+        pipeline.store.document(&id).await.unwrap().state,
+        DocumentState::Matched
     );
     assert_eq!(bookings_of(&erp, "RE-2026-10481").await, 0);
+    assert!(
+        pipeline
+            .store
+            .stalled(Duration::ZERO)
+            .await
+            .unwrap()
+            .iter()
+            .all(|(d, _)| *d != id)
+    );
 }
 
 #[tokio::test]
 async fn repeated_and_stale_messages_change_nothing() {
-    let (pipeline, erp) = setup(0, 0).await;
+    let (pipeline, erp, _queue) = setup(0, 0).await;
     let id = ingest(&pipeline, "01-exact-match.pdf").await;
     assert_eq!(run_until_rest(&pipeline, &id).await, DocumentState::Booked);
     let events = pipeline.store.events(&id).await.unwrap().len();
@@ -227,7 +266,7 @@ async fn repeated_and_stale_messages_change_nothing() {
 
 #[tokio::test]
 async fn the_sweeper_requeues_work_whose_message_was_lost() {
-    let (pipeline, _erp) = setup(0, 0).await;
+    let (pipeline, _erp, _queue) = setup(0, 0).await;
     let id = ingest(&pipeline, "01-exact-match.pdf").await;
     // Lose the outbox message: mark it sent without publishing.
     let pending = pipeline.store.pending_outbox(10).await.unwrap();
@@ -242,7 +281,7 @@ async fn the_sweeper_requeues_work_whose_message_was_lost() {
 
 #[tokio::test]
 async fn work_leased_by_a_dead_worker_waits_for_the_lease_then_is_swept() {
-    let (pipeline, erp) = setup(0, 0).await;
+    let (pipeline, erp, _queue) = setup(0, 0).await;
     let id = ingest(&pipeline, "01-exact-match.pdf").await;
     // A worker took the document and died: its lease runs out in 300 ms.
     let states = [DocumentState::Received];

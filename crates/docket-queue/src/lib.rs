@@ -48,6 +48,9 @@ pub trait Queue: Send + Sync {
     async fn publish(&self, message: WorkMessage) -> Result<(), QueueError>;
     /// Waits for the next message of a stage; `None` once the queue is closed.
     async fn next(&self, stage: Stage) -> Result<Option<Box<dyn Delivery>>, QueueError>;
+    /// Puts a message aside after its last attempt, with the reason, for an
+    /// operator to inspect and replay (`docket parked list|replay`).
+    async fn park(&self, message: &WorkMessage, reason: &str) -> Result<(), QueueError>;
     /// Stops handing out messages; pending `next` calls return `None`.
     fn close(&self);
 }

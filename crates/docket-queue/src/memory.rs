@@ -23,6 +23,7 @@ struct Channel {
 pub struct InProcessQueue {
     channels: Arc<HashMap<Stage, Channel>>,
     closed: watch::Sender<bool>,
+    parked: Arc<std::sync::Mutex<Vec<(WorkMessage, String)>>>,
 }
 
 impl Default for InProcessQueue {
@@ -48,7 +49,13 @@ impl InProcessQueue {
         InProcessQueue {
             channels: Arc::new(channels),
             closed: watch::channel(false).0,
+            parked: Arc::default(),
         }
+    }
+
+    /// Messages parked so far, with their reasons.
+    pub fn parked(&self) -> Vec<(WorkMessage, String)> {
+        self.parked.lock().map(|p| p.clone()).unwrap_or_default()
     }
 
     fn channel(&self, stage: Stage) -> Result<&Channel, QueueError> {
@@ -111,6 +118,15 @@ impl Queue for InProcessQueue {
             })),
             _ = closed.wait_for(|c| *c) => Ok(None),
         }
+    }
+
+    async fn park(&self, message: &WorkMessage, reason: &str) -> Result<(), QueueError> {
+        let mut parked = self
+            .parked
+            .lock()
+            .map_err(|_| QueueError::Permanent("parking lot poisoned".to_string()))?;
+        parked.push((message.clone(), reason.to_string()));
+        Ok(())
     }
 
     fn close(&self) {

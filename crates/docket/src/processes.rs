@@ -375,6 +375,14 @@ pub fn parked(args: ParkedArgs) -> anyhow::Result<ExitCode> {
                 }
             }
             ParkedAction::Replay { limit } => {
+                // Free the documents first, so the replayed work can take them.
+                let store = wiring::store(&settings).await?;
+                for parked in rabbit.parked(limit).await? {
+                    if let Some(m) = parked.message {
+                        let id = docket_store::DocumentId(m.document_id);
+                        store.release(&id, worker::PARKED_LEASE_OWNER).await?;
+                    }
+                }
                 let replayed = rabbit.replay_parked(limit).await?;
                 println!("{replayed} message(s) sent back to their stage");
             }

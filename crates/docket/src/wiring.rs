@@ -121,7 +121,11 @@ pub fn pipeline(
         erp,
         policy: policy(settings)?,
         limits: settings.limits(),
-        retry: RetryPolicy::default(),
+        // The worker decides when to give up, at the queue's own attempt limit.
+        retry: RetryPolicy {
+            max_attempts: settings.queue.max_attempts,
+            ..RetryPolicy::default()
+        },
         lease_ttl: Duration::from_secs(settings.workers.lease_secs),
     }))
 }

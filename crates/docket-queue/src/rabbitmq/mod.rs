@@ -210,6 +210,10 @@ impl Queue for RabbitQueue {
         self.inner.next_delivery(stage).await
     }
 
+    async fn park(&self, message: &WorkMessage, reason: &str) -> Result<(), QueueError> {
+        self.inner.park(message, reason).await
+    }
+
     fn close(&self) {
         if self.inner.closed.send_replace(true) {
             return;
