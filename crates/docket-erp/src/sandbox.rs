@@ -1,9 +1,11 @@
 //! The sandbox ERP: the embedded default, seeded from `fixtures/erp/`.
 //!
 //! It keeps suppliers, purchase orders, goods receipts, booked invoices,
-//! customers and products in memory and, when given a state file, persists
-//! every booking to it (written to a temporary file and renamed, so a crash
-//! never leaves half a file). Booking numbers look like SAP's supplier-invoice
+//! customers and products in memory or, given a state file, in that file:
+//! every operation locks the file (`<state>.lock`), reads it, and writes it back
+//! when it booked something (to a temporary file, then renamed, so a crash never
+//! leaves half a file). Several processes can share one sandbox that way, as
+//! they would share a real ERP. Booking numbers look like SAP's supplier-invoice
 //! document numbers (`5105600001`, ...).
 
 use std::path::{Path, PathBuf};
@@ -76,15 +78,7 @@ impl SandboxErp {
     /// seeded from `seed_dir` and written there.
     pub fn open(seed_dir: &Path, state_file: &Path) -> Result<Self, ErpError> {
         let data = if state_file.exists() {
-            let bytes = std::fs::read(state_file).map_err(|e| {
-                ErpError::Permanent(format!("cannot read {}: {e}", state_file.display()))
-            })?;
-            serde_json::from_slice(&bytes).map_err(|e| {
-                ErpError::Permanent(format!(
-                    "sandbox state {} is damaged ({e}); start over with --fresh",
-                    state_file.display()
-                ))
-            })?
+            read_state(state_file)?
         } else {
             let data = Self::seed_from_dir(seed_dir)?;
             write_atomically(state_file, &data)?;
@@ -97,14 +91,75 @@ impl SandboxErp {
     }
 
     /// Everything the sandbox holds now.
-    pub async fn snapshot(&self) -> ErpSnapshot {
-        self.data.lock().await.clone()
+    pub async fn snapshot(&self) -> Result<ErpSnapshot, ErpError> {
+        self.read(|data| data.clone()).await
     }
 
     /// Every booked invoice and credit note, oldest first.
-    pub async fn list_booked(&self) -> Vec<BookedInvoice> {
-        self.data.lock().await.booked_invoices.clone()
+    pub async fn list_booked(&self) -> Result<Vec<BookedInvoice>, ErpError> {
+        self.read(|data| data.booked_invoices.clone()).await
     }
+
+    /// Runs `f` over the current data. With a state file, the file is locked
+    /// and read first: several processes share one sandbox, each seeing the
+    /// others' bookings.
+    async fn read<R>(&self, f: impl FnOnce(&ErpSnapshot) -> R) -> Result<R, ErpError> {
+        self.update(|data| Ok((f(data), false))).await
+    }
+
+    /// Runs `f` over the current data under the lock; writes the state file when
+    /// `f` says it changed something (`Ok((result, true))`).
+    async fn update<R>(
+        &self,
+        f: impl FnOnce(&mut ErpSnapshot) -> Result<(R, bool), ErpError>,
+    ) -> Result<R, ErpError> {
+        let mut data = self.data.lock().await;
+        let Some(path) = &self.state_file else {
+            return f(&mut data).map(|(result, _)| result);
+        };
+        let _lock = FileLock::exclusive(path)?;
+        *data = read_state(path)?;
+        let (result, changed) = f(&mut data)?;
+        if changed {
+            write_atomically(path, &data)?;
+        }
+        Ok(result)
+    }
+}
+
+/// An exclusive advisory lock on `<state file>.lock`, released on drop.
+struct FileLock(std::fs::File);
+
+impl FileLock {
+    fn exclusive(state: &Path) -> Result<Self, ErpError> {
+        let path = state.with_extension("lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| ErpError::Transient(format!("opening {}: {e}", path.display())))?;
+        file.lock()
+            .map_err(|e| ErpError::Transient(format!("locking {}: {e}", path.display())))?;
+        Ok(FileLock(file))
+    }
+}
+
+impl Drop for FileLock {
+    fn drop(&mut self) {
+        let _ = self.0.unlock();
+    }
+}
+
+fn read_state(path: &Path) -> Result<ErpSnapshot, ErpError> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| ErpError::Transient(format!("reading {}: {e}", path.display())))?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        ErpError::Permanent(format!(
+            "sandbox state {} is damaged ({e}); start over with --fresh",
+            path.display()
+        ))
+    })
 }
 
 fn write_atomically(path: &Path, data: &ErpSnapshot) -> Result<(), ErpError> {
@@ -144,60 +199,65 @@ impl Erp for SandboxErp {
     }
 
     async fn supplier_candidates(&self, query: &SupplierQuery) -> Result<Vec<Supplier>, ErpError> {
-        let data = self.data.lock().await;
         let wanted_name = query.name.as_deref().map(normalize::company_name);
-        Ok(data
-            .suppliers
-            .iter()
-            .filter(|s| {
-                let vat = s.vat_id.as_deref().map(normalize::compact_identifier);
-                let by_vat = vat.is_some_and(|v| query.vat_ids.contains(&v));
-                let by_iban = s.ibans.iter().any(|i| {
-                    let i = normalize::compact_identifier(i);
-                    query.ibans.contains(&i)
-                });
-                let by_domain = query
-                    .email_domain
-                    .as_deref()
-                    .is_some_and(|d| s.email_domains.iter().any(|e| e.eq_ignore_ascii_case(d)));
-                let by_name = wanted_name.as_deref().is_some_and(|n| {
-                    strsim::jaro_winkler(n, &normalize::company_name(&s.name))
-                        >= NAME_CANDIDATE_SIMILARITY
-                });
-                by_vat || by_iban || by_domain || by_name
-            })
-            .cloned()
-            .collect())
+        let matches = |s: &Supplier| {
+            let vat = s.vat_id.as_deref().map(normalize::compact_identifier);
+            let by_vat = vat.is_some_and(|v| query.vat_ids.contains(&v));
+            let by_iban = s
+                .ibans
+                .iter()
+                .any(|i| query.ibans.contains(&normalize::compact_identifier(i)));
+            let by_domain = query
+                .email_domain
+                .as_deref()
+                .is_some_and(|d| s.email_domains.iter().any(|e| e.eq_ignore_ascii_case(d)));
+            let by_name = wanted_name.as_deref().is_some_and(|n| {
+                strsim::jaro_winkler(n, &normalize::company_name(&s.name))
+                    >= NAME_CANDIDATE_SIMILARITY
+            });
+            by_vat || by_iban || by_domain || by_name
+        };
+        self.read(|data| {
+            data.suppliers
+                .iter()
+                .filter(|s| matches(s))
+                .cloned()
+                .collect()
+        })
+        .await
     }
 
     async fn purchase_orders(&self, numbers: &[String]) -> Result<Vec<PurchaseOrder>, ErpError> {
-        let data = self.data.lock().await;
-        Ok(data
-            .purchase_orders
-            .iter()
-            .filter(|po| numbers.iter().any(|n| n.trim() == po.number))
-            .cloned()
-            .collect())
+        self.read(|data| {
+            let wanted = |po: &&PurchaseOrder| numbers.iter().any(|n| n.trim() == po.number);
+            data.purchase_orders
+                .iter()
+                .filter(wanted)
+                .cloned()
+                .collect()
+        })
+        .await
     }
 
     async fn goods_receipts(&self, po_numbers: &[String]) -> Result<Vec<GoodsReceipt>, ErpError> {
-        let data = self.data.lock().await;
-        Ok(data
-            .goods_receipts
-            .iter()
-            .filter(|gr| po_numbers.iter().any(|n| n.trim() == gr.purchase_order))
-            .cloned()
-            .collect())
+        self.read(|data| {
+            let wanted =
+                |gr: &&GoodsReceipt| po_numbers.iter().any(|n| n.trim() == gr.purchase_order);
+            data.goods_receipts.iter().filter(wanted).cloned().collect()
+        })
+        .await
     }
 
     async fn booked_invoices(&self, supplier_id: &str) -> Result<Vec<BookedInvoice>, ErpError> {
-        let data = self.data.lock().await;
-        Ok(data
-            .booked_invoices
-            .iter()
-            .filter(|b| b.supplier_id == supplier_id)
-            .cloned()
-            .collect())
+        self.read(|data| {
+            let wanted = |b: &&BookedInvoice| b.supplier_id == supplier_id;
+            data.booked_invoices
+                .iter()
+                .filter(wanted)
+                .cloned()
+                .collect()
+        })
+        .await
     }
 
     async fn find_booking(
@@ -206,54 +266,45 @@ impl Erp for SandboxErp {
         supplier_reference: &str,
         kind: DocumentKind,
     ) -> Result<Option<BookedInvoice>, ErpError> {
-        let data = self.data.lock().await;
-        Ok(data
-            .booked_invoices
-            .iter()
-            .find(|b| same_booking(b, supplier_id, supplier_reference, kind))
-            .cloned())
+        self.read(|data| {
+            let same = |b: &&BookedInvoice| same_booking(b, supplier_id, supplier_reference, kind);
+            data.booked_invoices.iter().find(same).cloned()
+        })
+        .await
     }
 
     async fn book_invoice(&self, request: &BookingRequest) -> Result<BookedInvoice, ErpError> {
-        let mut data = self.data.lock().await;
-        if !data.suppliers.iter().any(|s| s.id == request.supplier_id) {
-            return Err(ErpError::Permanent(format!(
-                "supplier {} does not exist",
-                request.supplier_id
-            )));
-        }
-        if let Some(existing) = data.booked_invoices.iter().find(|b| {
-            same_booking(
-                b,
-                &request.supplier_id,
-                &request.supplier_reference,
-                request.kind,
-            )
-        }) {
-            return Err(ErpError::Conflict(format!(
-                "reference {} is already booked as {}",
-                request.supplier_reference, existing.erp_ref
-            )));
-        }
-        let booked = BookedInvoice {
-            erp_ref: next_erp_number(&data.booked_invoices),
-            supplier_id: request.supplier_id.clone(),
-            supplier_reference: request.supplier_reference.clone(),
-            kind: request.kind,
-            document_date: request.document_date,
-            gross: request.gross,
-            lines: request.lines.clone(),
-            idempotency_key: Some(request.idempotency_key.clone()),
-            reversed: false,
-        };
-        data.booked_invoices.push(booked.clone());
-        if let Some(path) = &self.state_file
-            && let Err(e) = write_atomically(path, &data)
-        {
-            // Not persisted means not booked: undo, so the caller retries.
-            data.booked_invoices.pop();
-            return Err(e);
-        }
+        let booked = self
+            .update(|data| {
+                if !data.suppliers.iter().any(|s| s.id == request.supplier_id) {
+                    return Err(ErpError::Permanent(format!(
+                        "supplier {} does not exist",
+                        request.supplier_id
+                    )));
+                }
+                let (supplier, reference) = (&request.supplier_id, &request.supplier_reference);
+                let same = |b: &&BookedInvoice| same_booking(b, supplier, reference, request.kind);
+                if let Some(existing) = data.booked_invoices.iter().find(same) {
+                    return Err(ErpError::Conflict(format!(
+                        "reference {reference} is already booked as {}",
+                        existing.erp_ref
+                    )));
+                }
+                let booked = BookedInvoice {
+                    erp_ref: next_erp_number(&data.booked_invoices),
+                    supplier_id: request.supplier_id.clone(),
+                    supplier_reference: request.supplier_reference.clone(),
+                    kind: request.kind,
+                    document_date: request.document_date,
+                    gross: request.gross,
+                    lines: request.lines.clone(),
+                    idempotency_key: Some(request.idempotency_key.clone()),
+                    reversed: false,
+                };
+                data.booked_invoices.push(booked.clone());
+                Ok((booked, true))
+            })
+            .await?;
         tracing::info!(erp_ref = %booked.erp_ref, supplier = %booked.supplier_id, "sandbox booked");
         Ok(booked)
     }
@@ -408,7 +459,39 @@ mod tests {
             erp.book_invoice(&request("RE-9")).await.unwrap();
         }
         let erp = SandboxErp::open(&seed, &state).unwrap();
-        assert_eq!(erp.list_booked().await.len(), 1);
+        assert_eq!(erp.list_booked().await.unwrap().len(), 1);
         assert!(SandboxErp::open(&dir.path().join("missing"), &dir.path().join("x.json")).is_err());
+    }
+
+    #[tokio::test]
+    async fn two_processes_sharing_a_state_file_see_each_others_bookings() {
+        let dir = tempfile::tempdir().unwrap();
+        let seed = dir.path().join("seed");
+        std::fs::create_dir_all(&seed).unwrap();
+        std::fs::write(
+            seed.join("suppliers.json"),
+            serde_json::to_vec(&vec![supplier()]).unwrap(),
+        )
+        .unwrap();
+        let state = dir.path().join("sandbox.json");
+        let first = SandboxErp::open(&seed, &state).unwrap();
+        let second = SandboxErp::open(&seed, &state).unwrap();
+        first.book_invoice(&request("RE-1")).await.unwrap();
+        let seen = second
+            .find_booking("100101", "RE-1", DocumentKind::Invoice)
+            .await
+            .unwrap();
+        assert!(
+            seen.is_some(),
+            "the second instance must see the first one's booking"
+        );
+        let again = second.book_invoice(&request("RE-1")).await;
+        assert!(matches!(again, Err(ErpError::Conflict(_))), "{again:?}");
+        let next = second.book_invoice(&request("RE-2")).await.unwrap();
+        assert_eq!(
+            next.erp_ref, "5105600002",
+            "numbers continue across instances"
+        );
+        assert_eq!(first.list_booked().await.unwrap().len(), 2);
     }
 }

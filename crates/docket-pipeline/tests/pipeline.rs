@@ -175,6 +175,7 @@ async fn bookings_of(erp: &FaultyErp, reference: &str) -> usize {
     erp.inner
         .list_booked()
         .await
+        .unwrap()
         .iter()
         .filter(|b| b.supplier_reference == reference)
         .count()
@@ -192,7 +193,7 @@ async fn a_lost_answer_is_found_again_instead_of_booking_twice() {
     );
     assert_eq!(bookings_of(&erp, "RE-2026-10481").await, 1);
     let record = pipeline.store.document(&id).await.unwrap();
-    let booked = erp.inner.list_booked().await;
+    let booked = erp.inner.list_booked().await.unwrap();
     assert_eq!(
         record.erp_ref.as_deref(),
         Some(booked.last().unwrap().erp_ref.as_str())
