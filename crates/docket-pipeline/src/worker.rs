@@ -8,6 +8,7 @@
 //! to a person with the error as reason. Nothing is silently stuck.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use docket_domain::{DocumentState, Reason, ReasonCode, Stage};
 use docket_queue::Delivery;
@@ -20,7 +21,7 @@ use crate::{Pipeline, PipelineError};
 pub const PARKED_LEASE_OWNER: &str = "parked";
 
 /// How long a parked lease lasts: until an operator replays the work.
-const PARKED_LEASE: std::time::Duration = std::time::Duration::from_secs(10 * 365 * 24 * 3600);
+const PARKED_LEASE: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
 
 /// Runs one worker of `stage` until the queue closes.
 pub async fn run_worker(pipeline: Arc<Pipeline>, stage: Stage) -> Result<(), PipelineError> {
@@ -31,10 +32,25 @@ pub async fn run_worker(pipeline: Arc<Pipeline>, stage: Stage) -> Result<(), Pip
         std::process::id(),
         uuid::Uuid::now_v7()
     );
-    while let Some(delivery) = pipeline.queue.next(stage).await? {
-        process(&pipeline, delivery, &owner).await?;
+    let mut backoff = Duration::from_millis(100);
+    loop {
+        let outcome = match pipeline.queue.next(stage).await {
+            Ok(None) => return Ok(()),
+            Ok(Some(delivery)) => process(&pipeline, delivery, &owner).await,
+            Err(e) => Err(e.into()),
+        };
+        match outcome {
+            Ok(()) => backoff = Duration::from_millis(100),
+            // The broker or the database went away: wait and carry on. Unacked
+            // messages come back from the broker; the sweeper covers the rest.
+            Err(e) if e.is_transient() => {
+                tracing::warn!(stage = stage.as_str(), error = %e, "worker: waiting {backoff:?} before going on");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(5));
+            }
+            Err(e) => return Err(e),
+        }
     }
-    Ok(())
 }
 
 async fn process(

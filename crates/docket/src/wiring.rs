@@ -39,10 +39,13 @@ pub async fn store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
         StoreKind::Postgres => {
             let url = s.url.expose();
             // A fresh server has no Docket database yet: create it rather than fail.
-            if !sqlx::Postgres::database_exists(url).await.unwrap_or(true) {
-                sqlx::Postgres::create_database(url)
-                    .await
-                    .with_context(|| format!("creating the database of {}", s.url.redacted()))?;
+            if !sqlx::Postgres::database_exists(url).await.unwrap_or(true)
+                && let Err(e) = sqlx::Postgres::create_database(url).await
+                // Another process may have created it meanwhile: that is fine.
+                && !sqlx::Postgres::database_exists(url).await.unwrap_or(false)
+            {
+                let what = format!("creating the database of {}", s.url.redacted());
+                return Err(anyhow::Error::new(e).context(what));
             }
             let options = PgConnectOptions::from_str(s.url.expose()).with_context(|| {
                 format!("store.url {} is not a PostgreSQL URL", s.url.redacted())
