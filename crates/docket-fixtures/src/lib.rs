@@ -6,7 +6,11 @@
 //! PDF), the decisions Docket must reach (`expected.json`) and a README. Output
 //! is byte-for-byte deterministic; `tests/freshness.rs` checks that the
 //! committed `fixtures/` are what this crate generates.
+//!
+//! [`bulk`] builds larger, seeded sets from the same suppliers, layouts and
+//! writers (for benchmarks and fault tests), written anywhere but `fixtures/`.
 
+pub mod bulk;
 pub mod einvoice;
 pub mod erp;
 pub mod fmt;
@@ -74,6 +78,7 @@ pub fn inbox_file(world: &World, case: &Case) -> anyhow::Result<Vec<u8>> {
         Channel::Pdf | Channel::FacturX => invoice_pdf(&view)?,
         Channel::DamagedPdf => damage(&invoice_pdf(&view)?),
         Channel::UblMail => mail::ubl_mail(&view, &einvoice::ubl::invoice(&view)),
+        Channel::Ubl => einvoice::ubl::invoice(&view).into_bytes(),
         Channel::PdfMail => mail::pdf_mail(&view, &invoice_pdf(&view)?),
     })
 }
@@ -113,6 +118,14 @@ pub fn generate() -> anyhow::Result<Vec<OutputFile>> {
 /// it no longer produces; returns what it wrote.
 pub fn write_all(out: &Path) -> anyhow::Result<Vec<OutputFile>> {
     let files = generate()?;
+    write_files(out, &files)?;
+    Ok(files)
+}
+
+/// Writes `files` under `out`, first removing files in [`OWNED_DIRS`] that are
+/// not among them (so a smaller set leaves no stale documents behind).
+pub fn write_files(out: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
+    let wanted: std::collections::BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     for dir in OWNED_DIRS {
         let dir = out.join(dir);
         std::fs::create_dir_all(&dir)?;
@@ -123,17 +136,17 @@ pub fn write_all(out: &Path) -> anyhow::Result<Vec<OutputFile>> {
                 dir.file_name().and_then(|n| n.to_str()).unwrap_or(""),
                 entry.file_name().to_string_lossy()
             );
-            if entry.file_type()?.is_file() && !files.iter().any(|f| f.path == rel) {
+            if entry.file_type()?.is_file() && !wanted.contains(rel.as_str()) {
                 std::fs::remove_file(entry.path())?;
             }
         }
     }
-    for f in &files {
+    for f in files {
         let path = out.join(&f.path);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
         std::fs::write(&path, &f.bytes)?;
     }
-    Ok(files)
+    Ok(())
 }

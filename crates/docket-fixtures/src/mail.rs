@@ -216,9 +216,15 @@ pub fn ubl_mail(v: &View, xml: &str) -> Vec<u8> {
     m.into_bytes()
 }
 
-/// The attachment name of case 13's PDF (with umlauts on purpose).
+/// The attachment name of a mailed PDF: `Rechnung_<number>_<name without its
+/// legal form>.pdf`, e.g. case 13's `Rechnung_MP-2026-04471_Müller_Präzisionsteile.pdf`
+/// (with umlauts on purpose).
 pub fn pdf_attachment_name(v: &View) -> String {
-    format!("Rechnung_{}_Müller_Präzisionsteile.pdf", v.inv.number)
+    let mut words: Vec<&str> = v.seller.name.split_whitespace().collect();
+    if words.len() > 1 {
+        words.pop();
+    }
+    format!("Rechnung_{}_{}.pdf", v.inv.number, words.join("_"))
 }
 
 /// Case 13: text and HTML alternatives and the invoice PDF attached.

@@ -26,7 +26,7 @@ fn pdfs(world: &World) -> Vec<(&'static str, Vec<u8>)> {
                     .expect("the mail carries a PDF");
                 out.push((case.file, pdf.1));
             }
-            Channel::UblMail | Channel::DamagedPdf | Channel::None => {}
+            Channel::UblMail | Channel::Ubl | Channel::DamagedPdf | Channel::None => {}
         }
     }
     out

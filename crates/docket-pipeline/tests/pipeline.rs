@@ -302,3 +302,86 @@ async fn work_leased_by_a_dead_worker_waits_for_the_lease_then_is_swept() {
     );
     assert_eq!(erp.book_calls.load(Ordering::SeqCst), 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn on_postgres_and_rabbitmq_a_document_failing_every_time_is_parked_and_the_others_flow() {
+    use docket_queue::rabbitmq::{RabbitQueue, RabbitSettings};
+    use docket_store::postgres::PgStore;
+    use std::str::FromStr;
+
+    let url = std::env::var("DOCKET_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string());
+    let admin = sqlx::PgPool::connect(&url)
+        .await
+        .expect("PostgreSQL is needed");
+    let schema = format!("docket_test_{}", uuid::Uuid::now_v7().simple());
+    sqlx::query(&format!("CREATE SCHEMA \"{schema}\""))
+        .execute(&admin)
+        .await
+        .unwrap();
+    let options = sqlx::postgres::PgConnectOptions::from_str(&url)
+        .unwrap()
+        .options([("search_path", schema.as_str())]);
+    let store = PgStore::connect(options, 4).await.unwrap();
+    store.migrate().await.unwrap();
+    let settings = RabbitSettings {
+        prefix: format!("test-{}", uuid::Uuid::now_v7().simple()),
+        max_attempts: 3,
+        retry_delays: vec![Duration::from_millis(100)],
+        ..RabbitSettings::default()
+    };
+    let rabbit = Arc::new(
+        RabbitQueue::connect(settings)
+            .await
+            .expect("RabbitMQ is needed"),
+    );
+
+    let (sandbox, erp, _) = setup(0, 0).await;
+    erp.refuse_only
+        .lock()
+        .unwrap()
+        .replace("RE-2026-10481".to_string());
+    let pipeline = Arc::new(Pipeline {
+        store: Arc::new(store),
+        queue: rabbit.clone(),
+        erp: erp.clone(),
+        policy: sandbox.policy.clone(),
+        limits: sandbox.limits,
+        retry: RetryPolicy {
+            max_attempts: 3,
+            first_delay: Duration::from_millis(100),
+        },
+        lease_ttl: docket_pipeline::DEFAULT_LEASE_TTL,
+    });
+    let poison = ingest(&pipeline, "01-exact-match.pdf").await;
+    let healthy = ingest(&pipeline, "04-partial-delivery.pdf").await;
+    let parked = async || !rabbit.parked(10).await.unwrap().is_empty();
+    run_until(&pipeline, parked).await;
+
+    let state_of = async |id: &DocumentId| pipeline.store.document(id).await.unwrap().state;
+    assert_eq!(
+        state_of(&healthy).await,
+        DocumentState::Booked,
+        "the others flow on"
+    );
+    assert_eq!(
+        state_of(&poison).await,
+        DocumentState::Matched,
+        "the poison keeps its state"
+    );
+    let parked = rabbit.parked(10).await.unwrap();
+    assert_eq!(parked.len(), 1, "{parked:?}");
+    assert_eq!(parked[0].message.as_ref().unwrap().document_id, poison.0);
+    assert!(
+        parked[0].reason.contains("gave up after 3 attempts"),
+        "{}",
+        parked[0].reason
+    );
+    assert_eq!(bookings_of(&erp, "RE-2026-10481").await, 0);
+
+    let _ = rabbit.delete_topology().await;
+    sqlx::query(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
+        .execute(&admin)
+        .await
+        .unwrap();
+}

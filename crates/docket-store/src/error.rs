@@ -40,6 +40,23 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::Database(db) if db.message().contains("locked") => {
                 StoreError::Transient(db.message().to_string())
             }
+            // PostgreSQL going away or too busy: connection exceptions (08),
+            // administrator or crash shutdown (57P01-57P03), insufficient
+            // resources (53), serialization failures and deadlocks (40001, 40P01).
+            sqlx::Error::Database(db)
+                if db.code().is_some_and(|c| {
+                    c.starts_with("08")
+                        || c.starts_with("57P")
+                        || c.starts_with("53")
+                        || c == "40001"
+                        || c == "40P01"
+                }) =>
+            {
+                StoreError::Transient(db.message().to_string())
+            }
+            sqlx::Error::Protocol(_) | sqlx::Error::WorkerCrashed => {
+                StoreError::Transient(err.to_string())
+            }
             _ => StoreError::Permanent(err.to_string()),
         }
     }

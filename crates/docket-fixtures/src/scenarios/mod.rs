@@ -7,7 +7,7 @@
 //! the scenario says so on purpose.
 
 pub mod cases;
-mod catalogue;
+pub(crate) mod catalogue;
 pub mod orders;
 pub mod parties;
 
@@ -251,6 +251,8 @@ pub enum Channel {
     FacturX,
     /// An e-mail with a UBL 2.1 attachment.
     UblMail,
+    /// A UBL 2.1 XML file dropped in the folder (bulk sets only).
+    Ubl,
     /// An e-mail with the PDF attached.
     PdfMail,
     /// A PDF that was cut off and overwritten on the way.

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod matcher;
+
 use std::path::PathBuf;
 
 use mail_parser::{MessageParser, MimeHeaders};
