@@ -219,8 +219,13 @@ async fn an_erp_that_never_recovers_gets_its_work_parked_not_swept_again() {
         .unwrap()
         .replace("RE-2026-10481".to_string());
     // The other document flows on; the refused one stays matched, parked.
+    let both = async || {
+        let booked = pipeline.store.document(&other).await.unwrap().state == DocumentState::Booked;
+        booked && !queue.parked().is_empty()
+    };
+    run_until(&pipeline, both).await;
     assert_eq!(
-        run_until_rest(&pipeline, &other).await,
+        pipeline.store.document(&other).await.unwrap().state,
         DocumentState::Booked
     );
     let parked = queue.parked();
@@ -355,8 +360,12 @@ async fn on_postgres_and_rabbitmq_a_document_failing_every_time_is_parked_and_th
     });
     let poison = ingest(&pipeline, "01-exact-match.pdf").await;
     let healthy = ingest(&pipeline, "04-partial-delivery.pdf").await;
-    let parked = async || !rabbit.parked(10).await.unwrap().is_empty();
-    run_until(&pipeline, parked).await;
+    let settled = async || {
+        let booked =
+            pipeline.store.document(&healthy).await.unwrap().state == DocumentState::Booked;
+        booked && !rabbit.parked(10).await.unwrap().is_empty()
+    };
+    run_until(&pipeline, settled).await;
 
     let state_of = async |id: &DocumentId| pipeline.store.document(id).await.unwrap().state;
     assert_eq!(
