@@ -29,8 +29,14 @@ const NAME_CANDIDATE_SIMILARITY: f64 = 0.85;
 
 /// The embedded ERP.
 pub struct SandboxErp {
-    data: Mutex<ErpSnapshot>,
+    data: Mutex<Cached>,
     state_file: Option<PathBuf>,
+}
+
+/// The data and the state file's generation it was read at.
+struct Cached {
+    generation: u64,
+    snapshot: ErpSnapshot,
 }
 
 fn read_array<T: DeserializeOwned>(dir: &Path, file: &str) -> Result<Vec<T>, ErpError> {
@@ -69,7 +75,10 @@ impl SandboxErp {
     /// A sandbox over data held in memory only.
     pub fn in_memory(data: ErpSnapshot) -> Self {
         SandboxErp {
-            data: Mutex::new(data),
+            data: Mutex::new(Cached {
+                generation: 0,
+                snapshot: data,
+            }),
             state_file: None,
         }
     }
@@ -84,8 +93,12 @@ impl SandboxErp {
             write_atomically(state_file, &data)?;
             data
         };
+        // Generation 0 never matches a lock file, so the first operation reads the file.
         Ok(SandboxErp {
-            data: Mutex::new(data),
+            data: Mutex::new(Cached {
+                generation: 0,
+                snapshot: data,
+            }),
             state_file: Some(state_file.to_path_buf()),
         })
     }
@@ -113,22 +126,40 @@ impl SandboxErp {
         &self,
         f: impl FnOnce(&mut ErpSnapshot) -> Result<(R, bool), ErpError>,
     ) -> Result<R, ErpError> {
-        let mut data = self.data.lock().await;
+        let mut cached = self.data.lock().await;
         let Some(path) = &self.state_file else {
-            return f(&mut data).map(|(result, _)| result);
+            return f(&mut cached.snapshot).map(|(result, _)| result);
         };
-        let _lock = FileLock::exclusive(path)?;
-        *data = read_state(path)?;
-        let (result, changed) = f(&mut data)?;
+        let mut lock = FileLock::exclusive(path)?;
+        // The lock file holds a generation that every write raises: the state
+        // file is read again only when another process wrote it since.
+        let generation = lock.generation()?;
+        if generation == 0 || generation != cached.generation {
+            cached.snapshot = read_state(path)?;
+            // A file no one has written through a lock yet gets its first generation.
+            cached.generation = match generation {
+                0 => lock.raise_generation(0)?,
+                known => known,
+            };
+        }
+        let (result, changed) = f(&mut cached.snapshot)?;
         if changed {
-            write_atomically(path, &data)?;
+            if let Err(e) = write_atomically(path, &cached.snapshot) {
+                cached.generation = 0; // what we hold is not what the file holds
+                return Err(e);
+            }
+            cached.generation = lock.raise_generation(cached.generation)?;
         }
         Ok(result)
     }
 }
 
-/// An exclusive advisory lock on `<state file>.lock`, released on drop.
-struct FileLock(std::fs::File);
+/// An exclusive advisory lock on `<state file>.lock`, released on drop. The
+/// lock file also holds the state file's generation.
+struct FileLock {
+    file: std::fs::File,
+    path: PathBuf,
+}
 
 impl FileLock {
     fn exclusive(state: &Path) -> Result<Self, ErpError> {
@@ -136,18 +167,44 @@ impl FileLock {
         let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
+            .read(true)
             .write(true)
             .open(&path)
             .map_err(|e| ErpError::Transient(format!("opening {}: {e}", path.display())))?;
         file.lock()
             .map_err(|e| ErpError::Transient(format!("locking {}: {e}", path.display())))?;
-        Ok(FileLock(file))
+        Ok(FileLock { file, path })
+    }
+
+    fn io(&self, e: std::io::Error) -> ErpError {
+        ErpError::Transient(format!("{}: {e}", self.path.display()))
+    }
+
+    /// The generation written last (0 when none was).
+    fn generation(&mut self) -> Result<u64, ErpError> {
+        use std::io::{Read, Seek};
+        let mut text = String::new();
+        self.file.rewind().map_err(|e| self.io(e))?;
+        self.file
+            .read_to_string(&mut text)
+            .map_err(|e| self.io(e))?;
+        Ok(text.trim().parse().unwrap_or(0))
+    }
+
+    /// Records a write: the generation after `current`.
+    fn raise_generation(&mut self, current: u64) -> Result<u64, ErpError> {
+        use std::io::{Seek, Write};
+        let next = current.wrapping_add(1).max(1);
+        self.file.set_len(0).map_err(|e| self.io(e))?;
+        self.file.rewind().map_err(|e| self.io(e))?;
+        write!(self.file, "{next}").map_err(|e| self.io(e))?;
+        Ok(next)
     }
 }
 
 impl Drop for FileLock {
     fn drop(&mut self) {
-        let _ = self.0.unlock();
+        let _ = self.file.unlock();
     }
 }
 
