@@ -221,7 +221,7 @@ fn read_state(path: &Path) -> Result<ErpSnapshot, ErpError> {
 
 fn write_atomically(path: &Path, data: &ErpSnapshot) -> Result<(), ErpError> {
     let io = |e: std::io::Error| ErpError::Transient(format!("writing {}: {e}", path.display()));
-    let text = serde_json::to_vec_pretty(data)
+    let text = serde_json::to_vec(data)
         .map_err(|e| ErpError::Permanent(format!("serialising sandbox state: {e}")))?;
     let tmp = path.with_extension("json.tmp");
     if let Some(parent) = path.parent() {

@@ -20,13 +20,29 @@ impl Pipeline {
     /// Publishes one batch of the outbox; returns how many messages went out.
     pub async fn relay_once(&self) -> Result<usize, PipelineError> {
         let entries = self.store.pending_outbox(RELAY_BATCH).await?;
-        let mut sent = Vec::with_capacity(entries.len());
-        for entry in &entries {
-            self.queue.publish(entry.message.clone()).await?;
-            sent.push(entry.id);
+        // Publish the batch concurrently: each publish waits for the broker's
+        // confirm (a disk write on quorum queues), so one at a time would make
+        // the relay the bottleneck of the whole pipeline.
+        let mut publishing = tokio::task::JoinSet::new();
+        for entry in entries {
+            let queue = self.queue.clone();
+            publishing.spawn(async move { queue.publish(entry.message).await.map(|()| entry.id) });
         }
+        let mut sent = Vec::new();
+        let mut failure = None;
+        while let Some(joined) = publishing.join_next().await {
+            match joined {
+                Ok(Ok(id)) => sent.push(id),
+                Ok(Err(e)) => failure = Some(PipelineError::from(e)),
+                Err(e) => failure = Some(PipelineError::Inconsistent(format!("relay task: {e}"))),
+            }
+        }
+        // Only what the broker confirmed is marked sent; the rest goes again.
         self.store.mark_sent(&sent).await?;
-        Ok(sent.len())
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(sent.len()),
+        }
     }
 
     /// Relays until `stop` turns true, pausing `idle` when the outbox is empty.
