@@ -8,7 +8,8 @@
 
 use std::time::Duration;
 
-use docket_store::stage_for;
+use docket_domain::{DocumentState, WorkMessage};
+use docket_store::{DocumentId, stage_for};
 use tokio::sync::watch;
 
 use crate::{Pipeline, PipelineError};
@@ -72,21 +73,10 @@ impl Pipeline {
     /// than `idle` without one); returns how many.
     pub async fn sweep_stalled(&self, idle: Duration) -> Result<usize, PipelineError> {
         let stalled = self.store.stalled(idle).await?;
-        let mut count = 0;
-        for (id, state) in stalled {
-            if let Some(stage) = stage_for(state) {
-                tracing::info!(document = %id, stage = stage.as_str(), "sweeper: work was lost, queued again");
-                self.store
-                    .enqueue(docket_domain::WorkMessage {
-                        document_id: id.0,
-                        stage,
-                        attempt: 0,
-                    })
-                    .await?;
-                count += 1;
-            }
+        for (id, _) in &stalled {
+            tracing::info!(document = %id, "sweeper: work was lost, queued again");
         }
-        Ok(count)
+        self.requeue(stalled).await
     }
 
     /// Sweeps every `every` until `stop` turns true.
@@ -115,16 +105,23 @@ impl Pipeline {
     /// Re-enqueues every document whose stage work is outstanding; returns how many.
     pub async fn sweep(&self) -> Result<usize, PipelineError> {
         let unsettled = self.store.unsettled().await?;
+        self.requeue(unsettled).await
+    }
+
+    /// Queues each document again for the stage its state calls for.
+    async fn requeue(
+        &self,
+        documents: Vec<(DocumentId, DocumentState)>,
+    ) -> Result<usize, PipelineError> {
         let mut count = 0;
-        for (id, state) in unsettled {
+        for (id, state) in documents {
             if let Some(stage) = stage_for(state) {
-                self.store
-                    .enqueue(docket_domain::WorkMessage {
-                        document_id: id.0,
-                        stage,
-                        attempt: 0,
-                    })
-                    .await?;
+                let message = WorkMessage {
+                    document_id: id.0,
+                    stage,
+                    attempt: 0,
+                };
+                self.store.enqueue(message).await?;
                 count += 1;
             }
         }

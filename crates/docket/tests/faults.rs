@@ -10,7 +10,7 @@ mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::Command;
+use std::process::{Child, Command};
 use std::time::Duration;
 
 use sqlx::Row;
@@ -114,28 +114,46 @@ async fn verify(d: &Deployment, expected: &BTreeMap<String, String>) {
     pool.close().await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_worker_killed_mid_run_loses_nothing_and_books_nothing_twice() {
+/// Runs `DOCUMENTS` generated documents through two worker processes, applies
+/// `fault` once some are decided and others are not, waits until all are, and
+/// checks that nothing was lost or booked twice.
+async fn survive(seed: u64, fault: impl FnOnce(&Deployment, &mut Vec<Child>)) {
     let bulk_dir = tempfile::tempdir().unwrap();
-    let expected = bulk(bulk_dir.path(), 7);
+    let expected = bulk(bulk_dir.path(), seed);
     let d = deployment(bulk_dir.path());
     assert!(d.command(&["ingest", "--once"]).status().unwrap().success());
-    let mut first = d.spawn(&["worker", "--stage", "all"]);
-    let mut second = d.spawn(&["worker", "--stage", "all"]);
+    let mut workers = vec![
+        d.spawn(&["worker", "--stage", "all"]),
+        d.spawn(&["worker", "--stage", "all"]),
+    ];
     let before = d.wait_for(Duration::from_secs(60), |s| decided(s) >= 10);
     assert!(
         unfinished(&before) > 0,
         "the fault must hit mid-run: {before:?}"
     );
-    first.kill().unwrap(); // SIGKILL
-    first.wait().unwrap();
-    let mut third = d.spawn(&["worker", "--stage", "all"]);
+    fault(&d, &mut workers);
     let after = d.wait_for(Duration::from_secs(180), |s| unfinished(s) == 0);
-    terminate(&mut second);
-    terminate(&mut third);
+    for worker in &mut workers {
+        assert!(
+            worker.try_wait().unwrap().is_none(),
+            "a worker died of the fault"
+        );
+        terminate(worker);
+    }
     assert_eq!(unfinished(&after), 0, "stuck documents: {after:?}");
     verify(&d, &expected).await;
     d.clean_up().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_worker_killed_mid_run_loses_nothing_and_books_nothing_twice() {
+    survive(7, |d, workers| {
+        let mut killed = workers.remove(0);
+        killed.kill().unwrap(); // SIGKILL
+        killed.wait().unwrap();
+        workers.push(d.spawn(&["worker", "--stage", "all"]));
+    })
+    .await;
 }
 
 /// Closes every broker connection of this deployment's processes.
@@ -162,37 +180,23 @@ fn close_connections(prefix: &str) -> usize {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn broker_connections_closed_mid_run_lose_nothing_and_book_nothing_twice() {
-    let bulk_dir = tempfile::tempdir().unwrap();
-    let expected = bulk(bulk_dir.path(), 11);
-    let d = deployment(bulk_dir.path());
-    assert!(d.command(&["ingest", "--once"]).status().unwrap().success());
-    let mut first = d.spawn(&["worker", "--stage", "all"]);
-    let mut second = d.spawn(&["worker", "--stage", "all"]);
-    let before = d.wait_for(Duration::from_secs(60), |s| decided(s) >= 10);
-    assert!(
-        unfinished(&before) > 0,
-        "the fault must hit mid-run: {before:?}"
-    );
-    // Both workers' connections are cut; a listing can miss one that is
-    // (re)connecting, so keep at it for a few seconds.
-    let mut closed = 0;
-    for _ in 0..10 {
-        closed += close_connections(&d.prefix);
-        if closed >= 2 {
-            break;
+    survive(11, |d, _| {
+        // Both workers' connections are cut; a listing can miss one that is
+        // (re)connecting, so keep at it for a few seconds.
+        let mut closed = 0;
+        for _ in 0..10 {
+            closed += close_connections(&d.prefix);
+            if closed >= 2 {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(500));
         }
-        std::thread::sleep(Duration::from_millis(500));
-    }
-    assert!(
-        closed >= 1,
-        "no broker connection of the workers was found to close"
-    );
-    let after = d.wait_for(Duration::from_secs(180), |s| unfinished(s) == 0);
-    terminate(&mut first);
-    terminate(&mut second);
-    assert_eq!(unfinished(&after), 0, "stuck documents: {after:?}");
-    verify(&d, &expected).await;
-    d.clean_up().await;
+        assert!(
+            closed >= 1,
+            "no broker connection of the workers was found to close"
+        );
+    })
+    .await;
 }
 
 /// Restarts the local PostgreSQL cluster(s).
@@ -214,26 +218,5 @@ fn restart_postgres() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn postgres_restarted_mid_run_loses_nothing_and_books_nothing_twice() {
-    let bulk_dir = tempfile::tempdir().unwrap();
-    let expected = bulk(bulk_dir.path(), 13);
-    let d = deployment(bulk_dir.path());
-    assert!(d.command(&["ingest", "--once"]).status().unwrap().success());
-    let mut first = d.spawn(&["worker", "--stage", "all"]);
-    let mut second = d.spawn(&["worker", "--stage", "all"]);
-    let before = d.wait_for(Duration::from_secs(60), |s| decided(s) >= 10);
-    assert!(
-        unfinished(&before) > 0,
-        "the fault must hit mid-run: {before:?}"
-    );
-    restart_postgres();
-    let after = d.wait_for(Duration::from_secs(180), |s| unfinished(s) == 0);
-    assert!(
-        first.try_wait().unwrap().is_none(),
-        "a worker died with the database"
-    );
-    terminate(&mut first);
-    terminate(&mut second);
-    assert_eq!(unfinished(&after), 0, "stuck documents: {after:?}");
-    verify(&d, &expected).await;
-    d.clean_up().await;
+    survive(13, |_, _| restart_postgres()).await;
 }
