@@ -1,6 +1,6 @@
 //! What the benchmark reads: the store's timestamps, `/proc`, the ERP's records.
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -56,16 +56,11 @@ pub fn peak_rss_kb(pid: u32) -> Option<u64> {
 
 /// Bookings in the ERP that repeat a (supplier, reference, kind) already booked.
 pub fn double_booked(state: &Path) -> anyhow::Result<usize> {
-    let erp: serde_json::Value = serde_json::from_slice(&std::fs::read(state)?)?;
-    let mut seen = BTreeSet::new();
+    let erp = docket_erp::sandbox::load_state(state)?;
+    let mut seen = HashSet::new();
     let mut twice = 0;
-    for b in erp["booked_invoices"].as_array().into_iter().flatten() {
-        let key = (
-            b["supplier_id"].to_string(),
-            b["supplier_reference"].to_string(),
-            b["kind"].to_string(),
-        );
-        twice += usize::from(!seen.insert(key));
+    for b in &erp.booked_invoices {
+        twice += usize::from(!seen.insert((&b.supplier_id, &b.supplier_reference, b.kind)));
     }
     Ok(twice)
 }

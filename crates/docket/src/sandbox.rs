@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use docket_domain::erp::ErpSnapshot;
 
 /// Arguments of `docket sandbox`.
 #[derive(Args)]
@@ -31,10 +30,11 @@ enum SandboxCommand {
 pub fn run(args: SandboxArgs) -> anyhow::Result<ExitCode> {
     let SandboxCommand::Booked { workdir, json } = args.command;
     let path = workdir.join("sandbox-erp.json");
-    let bytes = std::fs::read(&path)
-        .with_context(|| format!("reading {} (run `docket demo` first)", path.display()))?;
-    let state: ErpSnapshot =
-        serde_json::from_slice(&bytes).with_context(|| format!("{} is damaged", path.display()))?;
+    if !path.exists() {
+        anyhow::bail!("{} not found (run `docket demo` first)", path.display());
+    }
+    let state = docket_erp::sandbox::load_state(&path)
+        .with_context(|| format!("reading the sandbox at {}", path.display()))?;
     if json {
         println!("{}", serde_json::to_string_pretty(&state.booked_invoices)?);
         return Ok(ExitCode::SUCCESS);

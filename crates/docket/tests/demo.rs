@@ -45,9 +45,10 @@ fn decisions(report: &Value) -> BTreeMap<String, String> {
 }
 
 fn booked_count(workdir: &Path) -> usize {
-    let state: Value =
-        serde_json::from_slice(&std::fs::read(workdir.join("sandbox-erp.json")).unwrap()).unwrap();
-    state["booked_invoices"].as_array().unwrap().len()
+    docket_erp::sandbox::load_state(&workdir.join("sandbox-erp.json"))
+        .unwrap()
+        .booked_invoices
+        .len()
 }
 
 #[test]

@@ -8,7 +8,7 @@
 
 mod support;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::process::{Child, Command};
 use std::time::Duration;
@@ -82,18 +82,13 @@ async fn verify(d: &Deployment, expected: &BTreeMap<String, String>) {
         "posting ledger against booked documents"
     );
 
-    let erp: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(d.erp_state()).unwrap()).unwrap();
-    let mut keys = BTreeSet::new();
+    let erp = docket_erp::sandbox::load_state(&d.erp_state()).unwrap();
+    let mut keys = HashSet::new();
     let mut by_docket = 0;
-    for b in erp["booked_invoices"].as_array().unwrap() {
-        let key = (
-            b["supplier_id"].to_string(),
-            b["supplier_reference"].to_string(),
-            b["kind"].to_string(),
-        );
+    for b in &erp.booked_invoices {
+        let key = (b.supplier_id.clone(), b.supplier_reference.clone(), b.kind);
         assert!(keys.insert(key.clone()), "booked twice in the ERP: {key:?}");
-        by_docket += i64::from(b["idempotency_key"].is_string());
+        by_docket += i64::from(b.idempotency_key.is_some());
     }
     let seeded_by_docket = {
         let seed: serde_json::Value = serde_json::from_slice(

@@ -1,14 +1,17 @@
 //! The sandbox ERP: the embedded default, seeded from `fixtures/erp/`.
 //!
 //! It keeps suppliers, purchase orders, goods receipts, booked invoices,
-//! customers and products in memory or, given a state file, in that file:
-//! every operation locks the file (`<state>.lock`), reads it, and writes it back
-//! when it booked something (to a temporary file, then renamed, so a crash never
-//! leaves half a file). Several processes can share one sandbox that way, as
-//! they would share a real ERP. Booking numbers look like SAP's supplier-invoice
-//! document numbers (`5105600001`, ...).
+//! customers and products in memory or, given a state file, in files several
+//! processes can share as they would share a real ERP ([`file`]: the seeded
+//! state written once, bookings appended to a log, an exclusive lock around
+//! every operation). Booking numbers look like SAP's supplier-invoice document
+//! numbers (`5105600001`, ...).
 
-use std::path::{Path, PathBuf};
+mod file;
+
+pub use file::load_state;
+
+use std::path::Path;
 
 use async_trait::async_trait;
 use docket_domain::DocumentKind;
@@ -18,6 +21,8 @@ use docket_domain::erp::{
 use docket_domain::normalize;
 use serde::de::DeserializeOwned;
 use tokio::sync::Mutex;
+
+use file::{Cached, SharedFiles};
 
 use crate::{Erp, ErpError, SupplierQuery};
 
@@ -30,13 +35,7 @@ const NAME_CANDIDATE_SIMILARITY: f64 = 0.85;
 /// The embedded ERP.
 pub struct SandboxErp {
     data: Mutex<Cached>,
-    state_file: Option<PathBuf>,
-}
-
-/// The data and the state file's generation it was read at.
-struct Cached {
-    generation: u64,
-    snapshot: ErpSnapshot,
+    files: Option<SharedFiles>,
 }
 
 fn read_array<T: DeserializeOwned>(dir: &Path, file: &str) -> Result<Vec<T>, ErpError> {
@@ -75,37 +74,29 @@ impl SandboxErp {
     /// A sandbox over data held in memory only.
     pub fn in_memory(data: ErpSnapshot) -> Self {
         SandboxErp {
-            data: Mutex::new(Cached {
-                generation: 0,
-                snapshot: data,
-            }),
-            state_file: None,
+            data: Mutex::new(Cached::in_memory(data)),
+            files: None,
         }
     }
 
-    /// A sandbox persisted in `state_file`: loaded from it when it exists, else
-    /// seeded from `seed_dir` and written there.
+    /// A sandbox kept in `state_file` (and the files beside it): loaded from it
+    /// when it exists, else seeded from `seed_dir` first.
     pub fn open(seed_dir: &Path, state_file: &Path) -> Result<Self, ErpError> {
-        let data = if state_file.exists() {
-            read_state(state_file)?
-        } else {
-            let data = Self::seed_from_dir(seed_dir)?;
-            write_atomically(state_file, &data)?;
-            data
+        let files = SharedFiles::new(state_file);
+        files.create_if_missing(|| Self::seed_from_dir(seed_dir))?;
+        let cached = {
+            let lock = files.lock()?;
+            files.load(&lock)?
         };
-        // Generation 0 never matches a lock file, so the first operation reads the file.
         Ok(SandboxErp {
-            data: Mutex::new(Cached {
-                generation: 0,
-                snapshot: data,
-            }),
-            state_file: Some(state_file.to_path_buf()),
+            data: Mutex::new(cached),
+            files: Some(files),
         })
     }
 
     /// Everything the sandbox holds now.
     pub async fn snapshot(&self) -> Result<ErpSnapshot, ErpError> {
-        self.read(|data| data.clone()).await
+        self.with_data(|data| Ok((data.clone(), None))).await
     }
 
     /// Every booked invoice and credit note, oldest first.
@@ -113,125 +104,30 @@ impl SandboxErp {
         self.read(|data| data.booked_invoices.clone()).await
     }
 
-    /// Runs `f` over the current data. With a state file, the file is locked
-    /// and read first: several processes share one sandbox, each seeing the
-    /// others' bookings.
     async fn read<R>(&self, f: impl FnOnce(&ErpSnapshot) -> R) -> Result<R, ErpError> {
-        self.update(|data| Ok((f(data), false))).await
+        self.with_data(|data| Ok((f(data), None))).await
     }
 
-    /// Runs `f` over the current data under the lock; writes the state file when
-    /// `f` says it changed something (`Ok((result, true))`).
-    async fn update<R>(
+    /// Runs `f` over the current data (caught up with other processes'
+    /// bookings, under the lock) and records the booking it returns, if any.
+    async fn with_data<R>(
         &self,
-        f: impl FnOnce(&mut ErpSnapshot) -> Result<(R, bool), ErpError>,
+        f: impl FnOnce(&ErpSnapshot) -> Result<(R, Option<BookedInvoice>), ErpError>,
     ) -> Result<R, ErpError> {
         let mut cached = self.data.lock().await;
-        let Some(path) = &self.state_file else {
-            return f(&mut cached.snapshot).map(|(result, _)| result);
+        let Some(files) = &self.files else {
+            let (result, booked) = f(&cached.snapshot)?;
+            cached.snapshot.booked_invoices.extend(booked);
+            return Ok(result);
         };
-        let mut lock = FileLock::exclusive(path)?;
-        // The lock file holds a generation that every write raises: the state
-        // file is read again only when another process wrote it since.
-        let generation = lock.generation()?;
-        if generation == 0 || generation != cached.generation {
-            cached.snapshot = read_state(path)?;
-            // A file no one has written through a lock yet gets its first generation.
-            cached.generation = match generation {
-                0 => lock.raise_generation(0)?,
-                known => known,
-            };
-        }
-        let (result, changed) = f(&mut cached.snapshot)?;
-        if changed {
-            if let Err(e) = write_atomically(path, &cached.snapshot) {
-                cached.generation = 0; // what we hold is not what the file holds
-                return Err(e);
-            }
-            cached.generation = lock.raise_generation(cached.generation)?;
+        let lock = files.lock()?;
+        files.catch_up(&mut cached, &lock)?;
+        let (result, booked) = f(&cached.snapshot)?;
+        if let Some(booked) = booked {
+            files.append(&mut cached, booked, &lock)?;
         }
         Ok(result)
     }
-}
-
-/// An exclusive advisory lock on `<state file>.lock`, released on drop. The
-/// lock file also holds the state file's generation.
-struct FileLock {
-    file: std::fs::File,
-    path: PathBuf,
-}
-
-impl FileLock {
-    fn exclusive(state: &Path) -> Result<Self, ErpError> {
-        let path = state.with_extension("lock");
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .read(true)
-            .write(true)
-            .open(&path)
-            .map_err(|e| ErpError::Transient(format!("opening {}: {e}", path.display())))?;
-        file.lock()
-            .map_err(|e| ErpError::Transient(format!("locking {}: {e}", path.display())))?;
-        Ok(FileLock { file, path })
-    }
-
-    fn io(&self, e: std::io::Error) -> ErpError {
-        ErpError::Transient(format!("{}: {e}", self.path.display()))
-    }
-
-    /// The generation written last (0 when none was).
-    fn generation(&mut self) -> Result<u64, ErpError> {
-        use std::io::{Read, Seek};
-        let mut text = String::new();
-        self.file.rewind().map_err(|e| self.io(e))?;
-        self.file
-            .read_to_string(&mut text)
-            .map_err(|e| self.io(e))?;
-        Ok(text.trim().parse().unwrap_or(0))
-    }
-
-    /// Records a write: the generation after `current`.
-    fn raise_generation(&mut self, current: u64) -> Result<u64, ErpError> {
-        use std::io::{Seek, Write};
-        let next = current.wrapping_add(1).max(1);
-        self.file.set_len(0).map_err(|e| self.io(e))?;
-        self.file.rewind().map_err(|e| self.io(e))?;
-        write!(self.file, "{next}").map_err(|e| self.io(e))?;
-        Ok(next)
-    }
-}
-
-impl Drop for FileLock {
-    fn drop(&mut self) {
-        let _ = self.file.unlock();
-    }
-}
-
-fn read_state(path: &Path) -> Result<ErpSnapshot, ErpError> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| ErpError::Transient(format!("reading {}: {e}", path.display())))?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        ErpError::Permanent(format!(
-            "sandbox state {} is damaged ({e}); start over with --fresh",
-            path.display()
-        ))
-    })
-}
-
-fn write_atomically(path: &Path, data: &ErpSnapshot) -> Result<(), ErpError> {
-    let io = |e: std::io::Error| ErpError::Transient(format!("writing {}: {e}", path.display()));
-    let text = serde_json::to_vec(data)
-        .map_err(|e| ErpError::Permanent(format!("serialising sandbox state: {e}")))?;
-    let tmp = path.with_extension("json.tmp");
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(io)?;
-    }
-    std::fs::write(&tmp, text).map_err(io)?;
-    std::fs::File::open(&tmp)
-        .and_then(|f| f.sync_all())
-        .map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(io)
 }
 
 fn next_erp_number(booked: &[BookedInvoice]) -> String {
@@ -332,7 +228,7 @@ impl Erp for SandboxErp {
 
     async fn book_invoice(&self, request: &BookingRequest) -> Result<BookedInvoice, ErpError> {
         let booked = self
-            .update(|data| {
+            .with_data(|data| {
                 if !data.suppliers.iter().any(|s| s.id == request.supplier_id) {
                     return Err(ErpError::Permanent(format!(
                         "supplier {} does not exist",
@@ -358,8 +254,7 @@ impl Erp for SandboxErp {
                     idempotency_key: Some(request.idempotency_key.clone()),
                     reversed: false,
                 };
-                data.booked_invoices.push(booked.clone());
-                Ok((booked, true))
+                Ok((booked.clone(), Some(booked)))
             })
             .await?;
         tracing::info!(erp_ref = %booked.erp_ref, supplier = %booked.supplier_id, "sandbox booked");
