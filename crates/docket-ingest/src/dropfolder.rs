@@ -14,6 +14,9 @@ use docket_store::{IngestOutcome, NewDocument, Store};
 
 use crate::{IngestError, media};
 
+/// Files stored at the same time by one pass.
+const INGEST_CONCURRENCY: usize = 8;
+
 /// A watched folder and its bookkeeping sub-folders.
 #[derive(Debug, Clone)]
 pub struct DropFolder {
@@ -133,9 +136,16 @@ impl DropFolder {
                 .map_err(io("moving", &file))?;
             taken.push(target);
         }
+        // Several files at a time: each store is a durable commit, and waiting
+        // for them one by one would make intake the slowest stage.
         let mut done = Vec::with_capacity(taken.len());
-        for file in taken {
-            done.push(self.store_one(store, &file).await?);
+        for chunk in taken.chunks(INGEST_CONCURRENCY) {
+            let stored =
+                futures_util::future::join_all(chunk.iter().map(|f| self.store_one(store, f)))
+                    .await;
+            for result in stored {
+                done.push(result?);
+            }
         }
         Ok(done)
     }
