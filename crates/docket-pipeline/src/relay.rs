@@ -17,10 +17,13 @@ use crate::{Pipeline, PipelineError};
 /// Outbox rows published per round.
 const RELAY_BATCH: u32 = 100;
 
+/// How long a relay holds the rows it claimed; a relay that dies frees them after this.
+const RELAY_CLAIM: Duration = Duration::from_secs(10);
+
 impl Pipeline {
     /// Publishes one batch of the outbox; returns how many messages went out.
     pub async fn relay_once(&self) -> Result<usize, PipelineError> {
-        let entries = self.store.pending_outbox(RELAY_BATCH).await?;
+        let entries = self.store.claim_outbox(RELAY_BATCH, RELAY_CLAIM).await?;
         // Publish the batch concurrently: each publish waits for the broker's
         // confirm (a disk write on quorum queues), so one at a time would make
         // the relay the bottleneck of the whole pipeline.

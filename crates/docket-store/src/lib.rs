@@ -63,8 +63,13 @@ pub trait Store: Send + Sync {
     /// Returns the id of the document that owns the key: this one if it was free.
     async fn claim_key(&self, key: &str, id: &DocumentId) -> StoreResult<DocumentId>;
 
-    /// Takes up to `limit` unsent outbox messages, oldest first.
+    /// Up to `limit` unsent outbox messages, oldest first (a look, no claim).
     async fn pending_outbox(&self, limit: u32) -> StoreResult<Vec<OutboxEntry>>;
+
+    /// Claims up to `limit` unsent, unclaimed outbox messages for `hold`, oldest
+    /// first: what a relay is about to publish, so that other relays leave them
+    /// alone. A claim that runs out (its relay died) frees the messages again.
+    async fn claim_outbox(&self, limit: u32, hold: Duration) -> StoreResult<Vec<OutboxEntry>>;
 
     /// Marks outbox messages as published.
     async fn mark_sent(&self, ids: &[i64]) -> StoreResult<()>;

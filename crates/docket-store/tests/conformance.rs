@@ -556,3 +556,43 @@ async fn status_counts_states_and_unsent_messages() {
     }
     set.done().await;
 }
+
+#[tokio::test]
+async fn claimed_outbox_messages_go_to_one_relay_until_the_claim_runs_out() {
+    let set = stores().await;
+    for (name, store) in set.iter() {
+        store.ingest(new_doc("a.pdf", b"a")).await.unwrap();
+        store.ingest(new_doc("b.pdf", b"b")).await.unwrap();
+        let first = store
+            .claim_outbox(10, Duration::from_millis(80))
+            .await
+            .unwrap();
+        assert_eq!(first.len(), 2, "{name}");
+        assert!(first[0].id < first[1].id, "{name}: oldest first");
+        assert!(
+            store
+                .claim_outbox(10, Duration::from_secs(60))
+                .await
+                .unwrap()
+                .is_empty(),
+            "{name}"
+        );
+        assert_eq!(
+            store.pending_outbox(10).await.unwrap().len(),
+            2,
+            "{name}: a look sees them"
+        );
+        store.mark_sent(&[first[0].id]).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(120)).await;
+        let again = store
+            .claim_outbox(10, Duration::from_secs(60))
+            .await
+            .unwrap();
+        assert_eq!(
+            again.iter().map(|e| e.id).collect::<Vec<_>>(),
+            vec![first[1].id],
+            "{name}"
+        );
+    }
+    set.done().await;
+}

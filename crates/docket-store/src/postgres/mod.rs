@@ -57,6 +57,20 @@ impl PgStore {
     }
 }
 
+fn outbox_entry(row: &sqlx::postgres::PgRow) -> StoreResult<OutboxEntry> {
+    let stage: String = row.try_get("stage")?;
+    Ok(OutboxEntry {
+        id: row.try_get("id")?,
+        message: WorkMessage {
+            document_id: row.try_get("document_id")?,
+            stage: Stage::parse(&stage).ok_or_else(|| {
+                StoreError::Permanent(format!("unknown stage {stage:?} in outbox"))
+            })?,
+            attempt: u32::try_from(row.try_get::<i32, _>("attempt")?).unwrap_or(0),
+        },
+    })
+}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
@@ -315,21 +329,27 @@ impl Store for PgStore {
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let stage: String = row.try_get("stage")?;
-                Ok(OutboxEntry {
-                    id: row.try_get("id")?,
-                    message: WorkMessage {
-                        document_id: row.try_get("document_id")?,
-                        stage: Stage::parse(&stage).ok_or_else(|| {
-                            StoreError::Permanent(format!("unknown stage {stage:?} in outbox"))
-                        })?,
-                        attempt: u32::try_from(row.try_get::<i32, _>("attempt")?).unwrap_or(0),
-                    },
-                })
-            })
-            .collect()
+        rows.iter().map(outbox_entry).collect()
+    }
+
+    async fn claim_outbox(&self, limit: u32, hold: Duration) -> StoreResult<Vec<OutboxEntry>> {
+        let rows = sqlx::query(
+            "UPDATE outbox SET claimed_until = now() + $2 * interval '1 millisecond' \
+             WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL \
+                          AND (claimed_until IS NULL OR claimed_until < now()) \
+                          ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) \
+             RETURNING id, document_id, stage, attempt",
+        )
+        .bind(i64::from(limit))
+        .bind(i64::try_from(hold.as_millis()).unwrap_or(i64::MAX) as f64)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut entries = rows
+            .iter()
+            .map(outbox_entry)
+            .collect::<StoreResult<Vec<_>>>()?;
+        entries.sort_by_key(|e| e.id);
+        Ok(entries)
     }
 
     async fn mark_sent(&self, ids: &[i64]) -> StoreResult<()> {

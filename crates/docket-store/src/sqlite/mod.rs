@@ -25,6 +25,20 @@ mod rows;
 
 use rows::{DOCUMENT_COLUMNS, now, parse_state, parse_time, record_from_row, sha256_hex, stamp};
 
+fn outbox_entry(row: &sqlx::sqlite::SqliteRow) -> StoreResult<OutboxEntry> {
+    let stage: String = row.try_get("stage")?;
+    Ok(OutboxEntry {
+        id: row.try_get("id")?,
+        message: WorkMessage {
+            document_id: row.try_get("document_id")?,
+            stage: Stage::parse(&stage).ok_or_else(|| {
+                StoreError::Permanent(format!("unknown stage {stage:?} in outbox"))
+            })?,
+            attempt: u32::try_from(row.try_get::<i64, _>("attempt")?).unwrap_or(0),
+        },
+    })
+}
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 
 /// The embedded store.
@@ -352,21 +366,29 @@ impl Store for SqliteStore {
         .bind(limit as i64)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let stage: String = row.try_get("stage")?;
-                Ok(OutboxEntry {
-                    id: row.try_get("id")?,
-                    message: WorkMessage {
-                        document_id: row.try_get("document_id")?,
-                        stage: Stage::parse(&stage).ok_or_else(|| {
-                            StoreError::Permanent(format!("unknown stage {stage:?} in outbox"))
-                        })?,
-                        attempt: u32::try_from(row.try_get::<i64, _>("attempt")?).unwrap_or(0),
-                    },
-                })
-            })
-            .collect()
+        rows.iter().map(outbox_entry).collect()
+    }
+
+    async fn claim_outbox(&self, limit: u32, hold: Duration) -> StoreResult<Vec<OutboxEntry>> {
+        let now = Utc::now();
+        let until = now + chrono::Duration::from_std(hold).unwrap_or(chrono::Duration::MAX);
+        let rows = sqlx::query(
+            "UPDATE outbox SET claimed_until = ? WHERE id IN \
+             (SELECT id FROM outbox WHERE sent_at IS NULL \
+              AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY id LIMIT ?) \
+             RETURNING id, document_id, stage, attempt",
+        )
+        .bind(stamp(until))
+        .bind(stamp(now))
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut entries = rows
+            .iter()
+            .map(outbox_entry)
+            .collect::<StoreResult<Vec<_>>>()?;
+        entries.sort_by_key(|e| e.id);
+        Ok(entries)
     }
 
     async fn mark_sent(&self, ids: &[i64]) -> StoreResult<()> {
