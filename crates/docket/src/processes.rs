@@ -19,7 +19,7 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use crate::config::Settings;
-use crate::wiring;
+use crate::wiring::{self, Schema};
 
 /// `--config F`, shared by every process command.
 #[derive(Args, Clone)]
@@ -139,7 +139,7 @@ pub fn worker(args: WorkerArgs) -> anyhow::Result<ExitCode> {
 pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
     block_on(async move {
         let settings = args.config.load()?;
-        let store = wiring::store(&settings).await?;
+        let store = wiring::store(&settings, Schema::Check).await?;
         if args.once {
             let count = ingest_pass(&settings, store.as_ref()).await?;
             eprintln!("ingest: {count} file(s) taken in");
@@ -158,7 +158,7 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
 pub fn migrate(config: ConfigArg) -> anyhow::Result<ExitCode> {
     block_on(async move {
         let settings = config.load()?;
-        wiring::store(&settings).await?;
+        wiring::store(&settings, Schema::Migrate).await?;
         eprintln!("store is up to date ({:?})", settings.store.kind);
         Ok(ExitCode::SUCCESS)
     })
@@ -214,7 +214,13 @@ async fn serve(
     stages: Vec<Stage>,
     with_ingest: bool,
 ) -> anyhow::Result<ExitCode> {
-    let store = wiring::store(&settings).await?;
+    // `run` is the all-in-one process and migrates; workers only check.
+    let schema = if with_ingest {
+        Schema::Migrate
+    } else {
+        Schema::Check
+    };
+    let store = wiring::store(&settings, schema).await?;
     let (queue, rabbit) = wiring::queue(&settings).await?;
     let erp = wiring::erp(&settings)?;
     let pipeline = wiring::pipeline(&settings, store.clone(), queue, erp)?;
@@ -308,7 +314,7 @@ struct Status {
 pub fn status(args: StatusArgs) -> anyhow::Result<ExitCode> {
     block_on(async move {
         let settings = args.config.load()?;
-        let store = wiring::store(&settings).await?;
+        let store = wiring::store(&settings, Schema::Check).await?;
         let (_, rabbit) = wiring::queue(&settings).await?;
         let (queues, parked) = match &rabbit {
             Some(r) => {
@@ -376,7 +382,7 @@ pub fn parked(args: ParkedArgs) -> anyhow::Result<ExitCode> {
             }
             ParkedAction::Replay { limit } => {
                 // Free the documents first, so the replayed work can take them.
-                let store = wiring::store(&settings).await?;
+                let store = wiring::store(&settings, Schema::Check).await?;
                 for parked in rabbit.parked(limit).await? {
                     if let Some(m) = parked.message {
                         let id = docket_store::DocumentId(m.document_id);

@@ -21,8 +21,17 @@ use sqlx::postgres::PgConnectOptions;
 
 use crate::config::{QueueKind, Settings, StoreKind};
 
-/// Opens the configured store and brings its schema up to date.
-pub async fn store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
+/// What a process does about the database schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schema {
+    /// Create the database if missing and apply migrations (`migrate`, `run`).
+    Migrate,
+    /// Only check that it is current (`worker`, `ingest`, `status`, `parked`).
+    Check,
+}
+
+/// Opens the configured store, migrating or checking its schema.
+pub async fn store(settings: &Settings, schema: Schema) -> anyhow::Result<Arc<dyn Store>> {
     let s = &settings.store;
     Ok(match s.kind {
         StoreKind::Sqlite => {
@@ -39,7 +48,8 @@ pub async fn store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
         StoreKind::Postgres => {
             let url = s.url.expose();
             // A fresh server has no Docket database yet: create it rather than fail.
-            if !sqlx::Postgres::database_exists(url).await.unwrap_or(true)
+            if schema == Schema::Migrate
+                && !sqlx::Postgres::database_exists(url).await.unwrap_or(true)
                 && let Err(e) = sqlx::Postgres::create_database(url).await
                 // Another process may have created it meanwhile: that is fine.
                 && !sqlx::Postgres::database_exists(url).await.unwrap_or(false)
@@ -53,7 +63,10 @@ pub async fn store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
             let store = PgStore::connect(options, s.max_connections)
                 .await
                 .with_context(|| format!("connecting to {}", s.url.redacted()))?;
-            store.migrate().await?;
+            match schema {
+                Schema::Migrate => store.migrate().await?,
+                Schema::Check => store.check_schema().await?,
+            }
             Arc::new(store)
         }
     })

@@ -31,3 +31,27 @@ async fn docket_run_on_postgres_and_rabbitmq_decides_like_the_demo() {
     assert!(exit.success(), "docket run exited with {exit}:\n{stderr}");
     assert!(stderr.contains("stopping"), "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn workers_refuse_a_database_that_is_not_migrated() {
+    use sqlx::migrate::MigrateDatabase;
+    let fixtures = repo().join("fixtures");
+    let deployment = Deployment::new(&fixtures.join("inbox"), &fixtures.join("erp"));
+    let unmigrated = format!("{}_empty", deployment.db_url);
+    sqlx::Postgres::create_database(&unmigrated).await.unwrap();
+    for command in [["status"].as_slice(), ["ingest", "--once"].as_slice()] {
+        let out = deployment
+            .command(command)
+            .env("DOCKET__STORE__URL", &unmigrated)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{command:?} must refuse");
+        assert!(
+            stderr.contains("run `docket migrate` first"),
+            "{command:?}: {stderr}"
+        );
+    }
+    sqlx::Postgres::drop_database(&unmigrated).await.unwrap();
+    deployment.clean_up().await;
+}

@@ -51,6 +51,29 @@ impl PgStore {
             .map_err(|e| StoreError::Permanent(format!("migrating the PostgreSQL store: {e}")))
     }
 
+    /// Checks that every migration this binary knows is applied, so a process
+    /// never works on a schema it does not expect; says to run `docket migrate` if not.
+    pub async fn check_schema(&self) -> StoreResult<()> {
+        let applied: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                .fetch_all(&self.pool)
+                .await
+                .unwrap_or_default();
+        let missing: Vec<String> = MIGRATOR
+            .iter()
+            .filter(|m| !applied.contains(&m.version))
+            .map(|m| format!("{} {}", m.version, m.description))
+            .collect();
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(StoreError::Permanent(format!(
+                "the database lacks migrations {}: run `docket migrate` first",
+                missing.join(", ")
+            )))
+        }
+    }
+
     /// The connection pool, for administration (tests, `docket status`).
     pub fn pool(&self) -> &PgPool {
         &self.pool

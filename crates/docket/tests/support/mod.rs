@@ -39,13 +39,21 @@ impl Deployment {
             let entry = entry.unwrap();
             std::fs::copy(entry.path(), drop.join(entry.file_name())).unwrap();
         }
-        Deployment {
+        let deployment = Deployment {
             dir,
             db_url: format!("postgres://postgres@127.0.0.1:5432/docket_test_{id}"),
             prefix: format!("test-{id}"),
             erp_seed: erp_seed.to_path_buf(),
             extra_env: Vec::new(),
-        }
+        };
+        // As an operator would: the schema first, then the processes.
+        let migrate = deployment.command(&["migrate"]).output().unwrap();
+        assert!(
+            migrate.status.success(),
+            "{}",
+            String::from_utf8_lossy(&migrate.stderr)
+        );
+        deployment
     }
 
     /// A `docket` command configured for this deployment.
