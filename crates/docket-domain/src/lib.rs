@@ -14,6 +14,7 @@ pub mod erp;
 pub mod error;
 pub mod field;
 pub mod iban;
+pub mod media;
 pub mod money;
 pub mod normalize;
 pub mod party;

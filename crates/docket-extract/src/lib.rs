@@ -17,4 +17,4 @@ pub mod pdf;
 pub mod read;
 
 pub use error::ExtractError;
-pub use read::{Extraction, InputKind, Limits, read_document, sniff};
+pub use read::{Extraction, InputKind, Limits, read_document};

@@ -6,6 +6,7 @@
 
 use std::time::Duration;
 
+use docket_domain::media;
 use docket_domain::{BusinessDocument, DocumentKind, Evidence, ExtractorKind, Field, SourceSyntax};
 use serde::{Deserialize, Serialize};
 
@@ -53,18 +54,17 @@ pub struct Extraction {
     pub method: String,
 }
 
-/// Recognises a file's kind from its bytes (PDF signature, XML start), else `None`.
-pub fn sniff(bytes: &[u8]) -> Option<InputKind> {
-    let head = &bytes[..bytes.len().min(1024)];
-    if head.windows(5).any(|w| w == b"%PDF-") {
-        return Some(InputKind::Pdf);
+impl InputKind {
+    /// The kind of input a media type is, as intake recognised it from the
+    /// bytes ([`docket_domain::media::sniff`]); `None` for anything else.
+    pub fn from_media_type(media_type: &str) -> Option<Self> {
+        match media_type {
+            media::PDF => Some(InputKind::Pdf),
+            media::XML => Some(InputKind::Xml),
+            media::TEXT => Some(InputKind::Text),
+            _ => None,
+        }
     }
-    let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    let start = body
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(body.len());
-    body[start..].starts_with(b"<").then_some(InputKind::Xml)
 }
 
 /// Reads one file under the limits.
@@ -163,10 +163,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sniffing_looks_at_bytes() {
-        assert_eq!(sniff(b"%PDF-1.7"), Some(InputKind::Pdf));
-        assert_eq!(sniff(b"\xEF\xBB\xBF\n <Invoice/>"), Some(InputKind::Xml));
-        assert_eq!(sniff(b"hello"), None);
+    fn media_types_map_to_input_kinds() {
+        assert_eq!(InputKind::from_media_type(media::PDF), Some(InputKind::Pdf));
+        assert_eq!(InputKind::from_media_type(media::XML), Some(InputKind::Xml));
+        assert_eq!(InputKind::from_media_type(media::MAIL), None);
+        assert_eq!(InputKind::from_media_type(media::UNKNOWN), None);
     }
 
     #[test]

@@ -5,13 +5,15 @@
 //!   with a `.reason` file beside them). Nothing is deleted.
 //! - [`mail`]: splits an e-mail into the documents it carries (PDF and XML
 //!   attachments, forwarded messages, or the body when there is nothing else).
-//! - [`media`]: recognises what a file is from its bytes and name.
+//! - [`media`] (from the domain): recognises what a file is from its bytes and name.
 //!
 //! IMAP mailboxes are added by a later issue on the same [`mail`] splitting.
 
 pub mod dropfolder;
 pub mod mail;
-pub mod media;
+
+/// What a file is, from its bytes and name (shared with extraction).
+pub use docket_domain::media;
 
 /// Why intake failed.
 #[derive(Debug, thiserror::Error)]

@@ -21,8 +21,8 @@ use docket_domain::{DocumentState, Stage, WorkMessage};
 
 pub use error::StoreError;
 pub use model::{
-    DocumentId, DocumentRecord, DocumentSummary, Event, IngestOutcome, LedgerEntry, LedgerState,
-    NewDocument, OutboxEntry, Patch, StoreStatus, Transition,
+    DocumentId, DocumentRecord, Event, IngestOutcome, LedgerEntry, LedgerState, NewDocument,
+    OutboxEntry, Patch, StoreStatus, Transition,
 };
 
 /// The result type of store operations.
@@ -99,7 +99,7 @@ pub trait Store: Send + Sync {
     async fn stalled(&self, idle: Duration) -> StoreResult<Vec<(DocumentId, DocumentState)>>;
 
     /// Summaries of documents, newest last, optionally only the given ids and their parts.
-    async fn summaries(&self, ids: Option<&[DocumentId]>) -> StoreResult<Vec<DocumentSummary>>;
+    async fn summaries(&self, ids: Option<&[DocumentId]>) -> StoreResult<Vec<DocumentRecord>>;
 
     /// The posting ledger entry for a key, creating it as `pending` for this document if absent.
     async fn ledger_begin(&self, key: &str, id: &DocumentId) -> StoreResult<LedgerEntry>;

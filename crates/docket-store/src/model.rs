@@ -158,9 +158,6 @@ pub struct DocumentRecord {
     pub received_at: DateTime<Utc>,
 }
 
-/// The columns a report needs.
-pub type DocumentSummary = DocumentRecord;
-
 /// An unsent work message in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxEntry {

@@ -91,7 +91,7 @@ fn read_file(path: &PathBuf, limits: Limits) -> Result<Vec<(Option<String>, Extr
             let split = mail::split(&bytes).map_err(|e| e.to_string())?;
             let mut out = Vec::new();
             for part in split.parts {
-                let kind = input_kind(part.media_type)
+                let kind = InputKind::from_media_type(part.media_type)
                     .ok_or_else(|| format!("{}: not a document", part.name))?;
                 let e = read_document(part.bytes, kind, limits)
                     .map_err(|e| format!("{}: {e}", part.name))?;
@@ -100,19 +100,10 @@ fn read_file(path: &PathBuf, limits: Limits) -> Result<Vec<(Option<String>, Extr
             Ok(out)
         }
         other => {
-            let kind = input_kind(other).ok_or("not a PDF, XML or e-mail file")?;
+            let kind = InputKind::from_media_type(other).ok_or("not a PDF, XML or e-mail file")?;
             let e = read_document(bytes, kind, limits).map_err(|e| e.to_string())?;
             Ok(vec![(None, e)])
         }
-    }
-}
-
-fn input_kind(media_type: &str) -> Option<InputKind> {
-    match media_type {
-        media::PDF => Some(InputKind::Pdf),
-        media::XML => Some(InputKind::Xml),
-        media::TEXT => Some(InputKind::Text),
-        _ => None,
     }
 }
 

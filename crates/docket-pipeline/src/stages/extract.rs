@@ -1,7 +1,7 @@
 //! The extract stage: split containers, read documents, or quarantine with a reason.
 
 use docket_domain::{DocumentState, Reason, ReasonCode, Stage};
-use docket_extract::{Extraction, InputKind, read_document, sniff};
+use docket_extract::{Extraction, InputKind, read_document};
 use docket_ingest::{mail, media};
 use docket_store::{DocumentId, DocumentRecord, NewDocument, Patch, Transition};
 
@@ -18,13 +18,7 @@ pub async fn run(pipeline: &Pipeline, id: &DocumentId) -> Result<(), PipelineErr
     if record.media_type == media::MAIL {
         return split_mail(pipeline, &record, &bytes).await;
     }
-    let kind = match record.media_type.as_str() {
-        media::PDF => Some(InputKind::Pdf),
-        media::XML => Some(InputKind::Xml),
-        media::TEXT => Some(InputKind::Text),
-        _ => sniff(&bytes),
-    };
-    let Some(kind) = kind else {
+    let Some(kind) = InputKind::from_media_type(&record.media_type) else {
         let reason = "not a PDF, XML or e-mail file, so there is nothing Docket can read in it";
         return quarantine(pipeline, id, reason.to_string()).await;
     };

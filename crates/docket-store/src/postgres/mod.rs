@@ -19,8 +19,8 @@ use sqlx::types::Json;
 use sqlx::{PgPool, Postgres, Row, Transaction};
 
 use crate::{
-    DocumentId, DocumentRecord, DocumentSummary, Event, IngestOutcome, LedgerEntry, LedgerState,
-    NewDocument, OutboxEntry, Store, StoreError, StoreResult, StoreStatus, Transition, stage_for,
+    DocumentId, DocumentRecord, Event, IngestOutcome, LedgerEntry, LedgerState, NewDocument,
+    OutboxEntry, Store, StoreError, StoreResult, StoreStatus, Transition, stage_for,
 };
 use rows::{DOCUMENT_COLUMNS, parse_state, record_from_row};
 
@@ -408,7 +408,7 @@ impl Store for PgStore {
         Ok(out)
     }
 
-    async fn summaries(&self, ids: Option<&[DocumentId]>) -> StoreResult<Vec<DocumentSummary>> {
+    async fn summaries(&self, ids: Option<&[DocumentId]>) -> StoreResult<Vec<DocumentRecord>> {
         let rows = match ids {
             None => {
                 sqlx::query(&format!(

@@ -17,8 +17,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Row, SqlitePool, Transaction};
 
 use crate::{
-    DocumentId, DocumentRecord, DocumentSummary, Event, IngestOutcome, LedgerEntry, LedgerState,
-    NewDocument, OutboxEntry, Store, StoreError, StoreResult, StoreStatus, Transition, stage_for,
+    DocumentId, DocumentRecord, Event, IngestOutcome, LedgerEntry, LedgerState, NewDocument,
+    OutboxEntry, Store, StoreError, StoreResult, StoreStatus, Transition, stage_for,
 };
 
 mod rows;
@@ -436,25 +436,30 @@ impl Store for SqliteStore {
             .collect()
     }
 
-    async fn summaries(&self, ids: Option<&[DocumentId]>) -> StoreResult<Vec<DocumentSummary>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {DOCUMENT_COLUMNS} FROM documents ORDER BY id"
-        ))
-        .fetch_all(&self.pool)
-        .await?;
-        let records: Vec<DocumentRecord> = rows
-            .iter()
-            .map(record_from_row)
-            .collect::<StoreResult<_>>()?;
-        Ok(match ids {
-            None => records,
-            Some(ids) => records
-                .into_iter()
-                .filter(|r| {
-                    ids.contains(&r.id) || r.parent_id.as_ref().is_some_and(|p| ids.contains(p))
-                })
-                .collect(),
-        })
+    async fn summaries(&self, ids: Option<&[DocumentId]>) -> StoreResult<Vec<DocumentRecord>> {
+        let rows = match ids {
+            None => {
+                sqlx::query(&format!(
+                    "SELECT {DOCUMENT_COLUMNS} FROM documents ORDER BY id"
+                ))
+                .fetch_all(&self.pool)
+                .await?
+            }
+            // SQLite binds no arrays: the ids travel as one JSON array.
+            Some(ids) => {
+                let ids: Vec<&str> = ids.iter().map(DocumentId::as_str).collect();
+                let ids = serde_json::to_string(&ids)?;
+                sqlx::query(&format!(
+                    "SELECT {DOCUMENT_COLUMNS} FROM documents \
+                     WHERE id IN (SELECT value FROM json_each(?1)) \
+                        OR parent_id IN (SELECT value FROM json_each(?1)) ORDER BY id"
+                ))
+                .bind(ids)
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
+        rows.iter().map(record_from_row).collect()
     }
 
     async fn lease(
