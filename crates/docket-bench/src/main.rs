@@ -43,6 +43,13 @@ struct Args {
     /// Give up after this many seconds.
     #[arg(long, default_value_t = 600)]
     timeout: u64,
+    /// Ask the in-repo OpenAI-compatible test server (this latency per call)
+    /// to read every PDF a second time, as `llm.mode = "always"` does.
+    #[arg(long)]
+    llm_latency_ms: Option<u64>,
+    /// Concurrent extract workers per process when the LLM is asked.
+    #[arg(long, default_value_t = 48)]
+    llm_extract_workers: usize,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -60,6 +67,13 @@ struct Figures {
     double_booked: usize,
     workers: usize,
     seconds: f64,
+    /// With `--llm-latency-ms`: the latency, the calls answered and the most in flight at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    llm_latency_ms: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    llm_calls: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    llm_peak_in_flight: Option<usize>,
 }
 
 struct Run {
@@ -67,6 +81,8 @@ struct Run {
     db_url: String,
     prefix: String,
     args: Args,
+    /// The LLM test server's base URL, with `--llm-latency-ms`.
+    llm_url: Option<String>,
 }
 
 impl Run {
@@ -89,6 +105,14 @@ impl Run {
             .env("DOCKET__ERP__STATE", self.dir.path().join("sandbox.json"))
             .stdout(Stdio::null())
             .stderr(Stdio::null());
+        if let Some(url) = &self.llm_url {
+            cmd.env("DOCKET__LLM__MODE", "always")
+                .env("DOCKET__LLM__BASE_URL", url)
+                .env(
+                    "DOCKET__WORKERS__EXTRACT",
+                    self.args.llm_extract_workers.to_string(),
+                );
+        }
         cmd
     }
 
@@ -104,14 +128,35 @@ impl Run {
     }
 }
 
-fn stop(children: &mut [Child]) {
+/// How long a worker may take to stop after SIGTERM before it is killed.
+const STOP_GRACE: Duration = Duration::from_secs(90);
+
+/// Stops the workers with SIGTERM, as an operator would; a worker that has not
+/// exited after [`STOP_GRACE`] is reported with the end of its log and killed.
+fn stop(children: &mut [Child], logs: &[PathBuf]) {
     for child in children.iter() {
         let _ = Command::new("kill")
             .args(["-TERM", &child.id().to_string()])
             .status();
     }
-    for child in children.iter_mut() {
-        let _ = child.wait();
+    let deadline = Instant::now() + STOP_GRACE;
+    for (child, log) in children.iter_mut().zip(logs) {
+        while matches!(child.try_wait(), Ok(None)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        if matches!(child.try_wait(), Ok(None)) {
+            let text = std::fs::read_to_string(log).unwrap_or_default();
+            let tail: Vec<&str> = text.lines().rev().take(20).collect();
+            eprintln!(
+                "bench: worker {} did not stop within {STOP_GRACE:?} of SIGTERM; killing it. Its log ends:",
+                child.id()
+            );
+            for line in tail.iter().rev() {
+                eprintln!("    {line}");
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 
@@ -125,7 +170,20 @@ async fn main() -> anyhow::Result<()> {
         );
     }
     let id = uuid::Uuid::now_v7().simple().to_string();
+    // The language model stands in this process: it answers concurrently,
+    // each answer after the given latency.
+    let llm = match args.llm_latency_ms {
+        Some(ms) => {
+            let options = docket_llm::sim::SimOptions {
+                latency: Duration::from_millis(ms),
+                ..docket_llm::sim::SimOptions::default()
+            };
+            Some(docket_llm::sim::start_local(options).await?)
+        }
+        None => None,
+    };
     let run = Run {
+        llm_url: llm.as_ref().map(|sim| sim.base_url()),
         dir: tempfile::tempdir()?,
         db_url: format!("{}/docket_bench_{id}", args.postgres.trim_end_matches('/')),
         prefix: format!("bench-{id}"),
@@ -136,7 +194,12 @@ async fn main() -> anyhow::Result<()> {
     eprintln!("bench: {} documents generated", run.args.docs);
     let result = measure_run(&run).await;
     run.clean_up().await;
-    let figures = result?;
+    let mut figures = result?;
+    if let Some(sim) = &llm {
+        let stats = sim.stats();
+        figures.llm_calls = Some(stats.answered);
+        figures.llm_peak_in_flight = Some(stats.peak_in_flight);
+    }
     if run.args.json {
         println!("{}", serde_json::to_string(&figures)?);
     } else {
@@ -153,6 +216,13 @@ async fn main() -> anyhow::Result<()> {
             figures.lost,
             figures.double_booked
         );
+        if let (Some(ms), Some(calls), Some(peak)) = (
+            figures.llm_latency_ms,
+            figures.llm_calls,
+            figures.llm_peak_in_flight,
+        ) {
+            println!("LLM at {ms} ms per call: {calls} calls answered, at most {peak} in flight");
+        }
     }
     Ok(())
 }
@@ -166,15 +236,20 @@ async fn measure_run(run: &Run) -> anyhow::Result<Figures> {
         bail!("docket migrate failed");
     }
     let mut children = Vec::new();
-    for _ in 0..run.args.workers {
-        children.push(run.docket(&["worker", "--stage", "all"]).spawn()?);
+    let mut logs = Vec::new();
+    for n in 0..run.args.workers {
+        let log = run.dir.path().join(format!("worker-{n}.log"));
+        let mut worker = run.docket(&["worker", "--stage", "all"]);
+        worker.stderr(std::fs::File::create(&log)?);
+        children.push(worker.spawn()?);
+        logs.push(log);
     }
     // Let the workers connect and declare the topology before work arrives.
     tokio::time::sleep(Duration::from_secs(2)).await;
     let started = Instant::now();
     let ingest = run.docket(&["ingest", "--once"]).status()?;
     if !ingest.success() {
-        stop(&mut children);
+        stop(&mut children, &logs);
         bail!("docket ingest failed");
     }
     let pool = sqlx::PgPool::connect(&run.db_url).await?;
@@ -193,7 +268,7 @@ async fn measure_run(run: &Run) -> anyhow::Result<Figures> {
     for child in &children {
         peak_rss_kb = peak_rss_kb.max(measure::peak_rss_kb(child.id()).unwrap_or(0));
     }
-    stop(&mut children);
+    stop(&mut children, &logs);
     let latencies = measure::latencies_ms(&pool).await?;
     let decided = latencies.len();
     let double_booked = measure::double_booked(&run.dir.path().join("sandbox.json"))?;
@@ -208,5 +283,8 @@ async fn measure_run(run: &Run) -> anyhow::Result<Figures> {
         double_booked,
         workers: run.args.workers,
         seconds,
+        llm_latency_ms: run.args.llm_latency_ms,
+        llm_calls: None,
+        llm_peak_in_flight: None,
     })
 }

@@ -49,6 +49,21 @@ pub struct SupplierQuery {
     pub email_domain: Option<String>,
 }
 
+/// Which booked invoices matching needs to see for one document: the
+/// supplier's bookings under any of `references` (duplicates, credited
+/// invoices) or against any of `purchase_orders` (quantities invoiced so far).
+/// A real ERP answers this with a filtered query, never by listing every
+/// booking of the supplier.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BookedQuery {
+    /// The supplier's id in the ERP.
+    pub supplier_id: String,
+    /// Supplier references (invoice numbers), compared normalised.
+    pub references: Vec<String>,
+    /// Purchase order numbers.
+    pub purchase_orders: Vec<String>,
+}
+
 /// The ERP, as Docket needs it.
 #[async_trait]
 pub trait Erp: Send + Sync {
@@ -64,8 +79,9 @@ pub trait Erp: Send + Sync {
     /// Goods receipts (and reversals) for these purchase orders.
     async fn goods_receipts(&self, po_numbers: &[String]) -> Result<Vec<GoodsReceipt>, ErpError>;
 
-    /// Invoices and credit notes booked for a supplier.
-    async fn booked_invoices(&self, supplier_id: &str) -> Result<Vec<BookedInvoice>, ErpError>;
+    /// The supplier's booked invoices and credit notes that [`BookedQuery`]
+    /// asks for, oldest first.
+    async fn booked_invoices(&self, query: &BookedQuery) -> Result<Vec<BookedInvoice>, ErpError>;
 
     /// Looks a booking up by supplier, reference and kind: asked before every
     /// posting attempt, so that a retry after a lost answer never books twice.

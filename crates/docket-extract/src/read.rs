@@ -11,6 +11,7 @@ use docket_domain::{BusinessDocument, DocumentKind, Evidence, ExtractorKind, Fie
 use serde::{Deserialize, Serialize};
 
 use crate::guard::run_guarded;
+use crate::pdf::text::PageText;
 use crate::{ExtractError, einvoice, layout, pdf};
 
 /// Limits for reading one file.
@@ -52,6 +53,11 @@ pub struct Extraction {
     pub document: BusinessDocument,
     /// How it was read, e.g. `embedded factur-x.xml (CII)` or `PDF text, 2 pages`.
     pub method: String,
+    /// The plain text it was read from (pages separated by form feeds), for
+    /// a second reader such as the LLM stage; `None` for e-invoice XML, which
+    /// is exact. Not stored: the file itself is.
+    #[serde(skip)]
+    pub text: Option<String>,
 }
 
 impl InputKind {
@@ -89,7 +95,11 @@ pub fn read_document(
 fn read_xml(bytes: &[u8]) -> Result<Extraction, ExtractError> {
     let document = einvoice::read_xml(bytes)?;
     let method = format!("e-invoice XML ({})", syntax_name(document.header.syntax));
-    Ok(Extraction { document, method })
+    Ok(Extraction {
+        document,
+        method,
+        text: None,
+    })
 }
 
 fn read_pdf(bytes: &[u8], max_pages: usize) -> Result<Extraction, ExtractError> {
@@ -111,13 +121,23 @@ fn read_pdf(bytes: &[u8], max_pages: usize) -> Result<Extraction, ExtractError> 
             file.name,
             syntax_name(document.header.syntax)
         );
-        return Ok(Extraction { document, method });
+        return Ok(Extraction {
+            document,
+            method,
+            text: None,
+        });
     }
     let texts = pdf::text::page_texts(&doc, max_pages)?;
     let document = layout::extract(&texts)?;
+    let text = texts
+        .iter()
+        .map(PageText::text)
+        .collect::<Vec<_>>()
+        .join("\u{c}");
     Ok(Extraction {
         document,
         method: format!("PDF text, {} page(s)", texts.len()),
+        text: Some(text),
     })
 }
 
@@ -143,6 +163,7 @@ fn read_text(bytes: &[u8]) -> Extraction {
     Extraction {
         document,
         method: "mail body".to_string(),
+        text: Some(text.into_owned()),
     }
 }
 

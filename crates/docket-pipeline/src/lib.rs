@@ -22,6 +22,7 @@ use std::time::Duration;
 
 use docket_erp::{Erp, ErpError};
 use docket_extract::Limits;
+use docket_llm::{LlmClient, LlmError};
 use docket_matching::Policy;
 use docket_queue::{Queue, QueueError};
 use docket_store::{Store, StoreError};
@@ -38,6 +39,9 @@ pub enum PipelineError {
     /// The queue failed.
     #[error(transparent)]
     Queue(#[from] QueueError),
+    /// The language model failed.
+    #[error(transparent)]
+    Llm(#[from] LlmError),
     /// A stored record does not fit the model (a bug or a manual edit).
     #[error("inconsistent record: {0}")]
     Inconsistent(String),
@@ -50,6 +54,7 @@ impl PipelineError {
             PipelineError::Store(e) => e.is_transient(),
             PipelineError::Erp(e) => e.is_transient(),
             PipelineError::Queue(e) => matches!(e, QueueError::Transient(_)),
+            PipelineError::Llm(e) => e.is_transient(),
             PipelineError::Inconsistent(_) => false,
         }
     }
@@ -99,6 +104,8 @@ pub struct Pipeline {
     pub retry: RetryPolicy,
     /// How long a worker holds a document; longer than any handler may take.
     pub lease_ttl: Duration,
+    /// The language model, when configured (its settings say when to ask it).
+    pub llm: Option<Arc<LlmClient>>,
 }
 
 /// The default lease: well above the extraction budget and ERP time-outs.

@@ -64,17 +64,22 @@ async fn process(
     // whose document is leased elsewhere (or has moved on) is dropped; if that
     // worker dies, the sweeper finds the expired lease.
     let states = states_for(message.stage);
-    if !pipeline
+    let Some(record) = pipeline
         .store
         .lease(&id, states, owner, pipeline.lease_ttl)
         .await?
-    {
+    else {
         delivery.ack().await?;
         return Ok(());
-    }
-    let result = handle(pipeline, &message).await;
-    // A transition already ended the lease; this covers failures and no-ops.
-    if let Err(e) = pipeline.store.release(&id, owner).await {
+    };
+    let result = handle(pipeline, message.stage, record).await;
+    // A handler that succeeded moved the document on, and the transition ended
+    // the lease (or found the state moved on, and the lease no longer matters);
+    // after a failure the lease is given back so a retry can take it at once.
+    // A release that fails only delays the retry until the lease expires.
+    if result.is_err()
+        && let Err(e) = pipeline.store.release(&id, owner).await
+    {
         tracing::warn!(document = %id, error = %e, "could not release the lease; it will expire");
     }
     match result {

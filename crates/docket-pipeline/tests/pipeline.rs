@@ -11,9 +11,11 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use docket_domain::erp::{BookedInvoice, BookingRequest, GoodsReceipt, PurchaseOrder, Supplier};
-use docket_domain::{DocumentKind, DocumentState, Stage, WorkMessage};
+use docket_domain::{DocumentKind, DocumentState, Stage};
 use docket_erp::sandbox::SandboxErp;
-use docket_erp::{Erp, ErpError, SupplierQuery};
+use docket_erp::{BookedQuery, Erp, ErpError, SupplierQuery};
+use docket_llm::sim::{SimHandle, SimOptions, start_local};
+use docket_llm::{LlmClient, LlmMode, LlmSettings};
 use docket_matching::Policy;
 use docket_pipeline::{Pipeline, RetryPolicy, stages, worker};
 use docket_queue::memory::InProcessQueue;
@@ -52,8 +54,8 @@ impl Erp for FaultyErp {
     async fn goods_receipts(&self, n: &[String]) -> Result<Vec<GoodsReceipt>, ErpError> {
         self.inner.goods_receipts(n).await
     }
-    async fn booked_invoices(&self, s: &str) -> Result<Vec<BookedInvoice>, ErpError> {
-        self.inner.booked_invoices(s).await
+    async fn booked_invoices(&self, q: &BookedQuery) -> Result<Vec<BookedInvoice>, ErpError> {
+        self.inner.booked_invoices(q).await
     }
     async fn find_booking(
         &self,
@@ -92,6 +94,14 @@ async fn setup(
     lose_answers: u32,
     refuse: u32,
 ) -> (Arc<Pipeline>, Arc<FaultyErp>, Arc<InProcessQueue>) {
+    setup_with_llm(lose_answers, refuse, None).await
+}
+
+async fn setup_with_llm(
+    lose_answers: u32,
+    refuse: u32,
+    llm: Option<Arc<LlmClient>>,
+) -> (Arc<Pipeline>, Arc<FaultyErp>, Arc<InProcessQueue>) {
     let seed = SandboxErp::seed_from_dir(&fixtures().join("erp")).unwrap();
     let erp = Arc::new(FaultyErp {
         inner: SandboxErp::in_memory(seed),
@@ -112,6 +122,7 @@ async fn setup(
             first_delay: Duration::from_millis(5),
         },
         lease_ttl: docket_pipeline::DEFAULT_LEASE_TTL,
+        llm,
     });
     (pipeline, erp, queue)
 }
@@ -258,13 +269,11 @@ async fn repeated_and_stale_messages_change_nothing() {
     let id = ingest(&pipeline, "01-exact-match.pdf").await;
     assert_eq!(run_until_rest(&pipeline, &id).await, DocumentState::Booked);
     let events = pipeline.store.events(&id).await.unwrap().len();
+    // A stale message's lease never hands the booked document over; each
+    // handler must still leave it alone when given it.
     for stage in Stage::ALL {
-        let message = WorkMessage {
-            document_id: id.0.clone(),
-            stage,
-            attempt: 0,
-        };
-        stages::handle(&pipeline, &message).await.unwrap();
+        let record = pipeline.store.document(&id).await.unwrap();
+        stages::handle(&pipeline, stage, record).await.unwrap();
     }
     assert_eq!(pipeline.store.events(&id).await.unwrap().len(), events);
     assert_eq!(erp.book_calls.load(Ordering::SeqCst), 1);
@@ -298,6 +307,7 @@ async fn work_leased_by_a_dead_worker_waits_for_the_lease_then_is_swept() {
             .lease(&id, &states, "dead-worker", ttl)
             .await
             .unwrap()
+            .is_some()
     );
     let started = std::time::Instant::now();
     assert_eq!(run_until_rest(&pipeline, &id).await, DocumentState::Booked);
@@ -357,6 +367,7 @@ async fn on_postgres_and_rabbitmq_a_document_failing_every_time_is_parked_and_th
             first_delay: Duration::from_millis(100),
         },
         lease_ttl: docket_pipeline::DEFAULT_LEASE_TTL,
+        llm: None,
     });
     let poison = ingest(&pipeline, "01-exact-match.pdf").await;
     let healthy = ingest(&pipeline, "04-partial-delivery.pdf").await;
@@ -393,4 +404,82 @@ async fn on_postgres_and_rabbitmq_a_document_failing_every_time_is_parked_and_th
         .execute(&admin)
         .await
         .unwrap();
+}
+
+/// A language model simulator and a client for it in `mode`.
+async fn language_model(mode: LlmMode, options: SimOptions) -> (SimHandle, Arc<LlmClient>) {
+    let sim = start_local(options).await.unwrap();
+    let settings = LlmSettings {
+        mode,
+        max_attempts: 1,
+        ..LlmSettings::for_base_url(sim.base_url())
+    };
+    (sim, Arc::new(LlmClient::new(settings).unwrap()))
+}
+
+async fn extracted_method(pipeline: &Pipeline, id: &DocumentId) -> String {
+    let record = pipeline.store.document(id).await.unwrap();
+    let extracted = record.extracted.expect("extracted");
+    extracted["method"].as_str().unwrap_or_default().to_string()
+}
+
+#[tokio::test]
+async fn with_the_llm_always_asked_a_pdf_gets_its_second_opinion_and_still_books() {
+    let (sim, llm) = language_model(LlmMode::Always, SimOptions::default()).await;
+    let (pipeline, _erp, _queue) = setup_with_llm(0, 0, Some(llm)).await;
+    let id = ingest(&pipeline, "01-exact-match.pdf").await;
+    assert_eq!(run_until_rest(&pipeline, &id).await, DocumentState::Booked);
+    assert_eq!(sim.stats().answered, 1);
+    let method = extracted_method(&pipeline, &id).await;
+    assert!(
+        method.contains("LLM:") && method.contains("0 disputed"),
+        "{method}"
+    );
+}
+
+#[tokio::test]
+async fn in_fallback_mode_a_fully_read_pdf_is_not_sent_to_the_llm() {
+    let (sim, llm) = language_model(LlmMode::Fallback, SimOptions::default()).await;
+    let (pipeline, _erp, _queue) = setup_with_llm(0, 0, Some(llm)).await;
+    let id = ingest(&pipeline, "01-exact-match.pdf").await;
+    assert_eq!(run_until_rest(&pipeline, &id).await, DocumentState::Booked);
+    assert_eq!(sim.stats().requests, 0);
+}
+
+#[tokio::test]
+async fn an_unusable_llm_answer_is_noted_and_the_document_goes_on() {
+    let options = SimOptions {
+        garbage: true,
+        ..SimOptions::default()
+    };
+    let (_sim, llm) = language_model(LlmMode::Always, options).await;
+    let (pipeline, _erp, _queue) = setup_with_llm(0, 0, Some(llm)).await;
+    let id = ingest(&pipeline, "01-exact-match.pdf").await;
+    assert_eq!(run_until_rest(&pipeline, &id).await, DocumentState::Booked);
+    let record = pipeline.store.document(&id).await.unwrap();
+    let notes = record.extracted.unwrap()["document"]["header"]["notes"].to_string();
+    assert!(notes.contains("language model could not read"), "{notes}");
+}
+
+#[tokio::test]
+async fn an_llm_outage_parks_the_extraction_instead_of_losing_it() {
+    let options = SimOptions {
+        fail_every_nth: Some(1),
+        ..SimOptions::default()
+    };
+    let (sim, llm) = language_model(LlmMode::Always, options).await;
+    let (pipeline, _erp, queue) = setup_with_llm(0, 0, Some(llm)).await;
+    let id = ingest(&pipeline, "01-exact-match.pdf").await;
+    run_until(&pipeline, async || !queue.parked().is_empty()).await;
+    let parked = queue.parked();
+    assert_eq!(parked.len(), 1, "{parked:?}");
+    assert_eq!(parked[0].0.stage, Stage::Extract);
+    assert!(
+        parked[0].1.contains("gave up after 5 attempts"),
+        "{}",
+        parked[0].1
+    );
+    assert_eq!(sim.stats().server_errors, 5);
+    let record = pipeline.store.document(&id).await.unwrap();
+    assert_eq!(record.state, DocumentState::Received, "kept for replay");
 }

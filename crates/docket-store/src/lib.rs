@@ -81,15 +81,16 @@ pub trait Store: Send + Sync {
     async fn unsettled(&self) -> StoreResult<Vec<(DocumentId, DocumentState)>>;
 
     /// Takes the exclusive lease on a document for `ttl`, when it is in one of
-    /// `states` and no other owner holds a live lease; `false` otherwise (someone
-    /// else is working on it, or its state moved on). A transition ends the lease.
+    /// `states` and no other owner holds a live lease, and returns the document
+    /// as leased (saving the handler a read); `None` otherwise (someone else is
+    /// working on it, or its state moved on). A transition ends the lease.
     async fn lease(
         &self,
         id: &DocumentId,
         states: &[DocumentState],
         owner: &str,
         ttl: Duration,
-    ) -> StoreResult<bool>;
+    ) -> StoreResult<Option<DocumentRecord>>;
 
     /// Gives a lease back early (the handler failed and the work will be retried).
     async fn release(&self, id: &DocumentId, owner: &str) -> StoreResult<()>;

@@ -436,16 +436,28 @@ async fn a_lease_is_exclusive_until_it_ends_expires_or_is_released() {
             .unwrap()
             .id()
             .clone();
-        assert!(
-            store.lease(&id, &received, "A", long).await.unwrap(),
+        let leased = store.lease(&id, &received, "A", long).await.unwrap();
+        // The lease hands the worker the document as it stands.
+        let leased = leased.unwrap_or_else(|| panic!("{name}: A takes the lease"));
+        assert_eq!(
+            (&leased.id, leased.state),
+            (&id, DocumentState::Received),
             "{name}"
         );
         assert!(
-            !store.lease(&id, &received, "B", long).await.unwrap(),
+            store
+                .lease(&id, &received, "B", long)
+                .await
+                .unwrap()
+                .is_none(),
             "{name}: B must wait"
         );
         assert!(
-            store.lease(&id, &received, "A", long).await.unwrap(),
+            store
+                .lease(&id, &received, "A", long)
+                .await
+                .unwrap()
+                .is_some(),
             "{name}: A renews"
         );
         assert!(
@@ -454,12 +466,20 @@ async fn a_lease_is_exclusive_until_it_ends_expires_or_is_released() {
         );
         store.release(&id, "B").await.unwrap();
         assert!(
-            !store.lease(&id, &received, "B", long).await.unwrap(),
+            store
+                .lease(&id, &received, "B", long)
+                .await
+                .unwrap()
+                .is_none(),
             "{name}: only A releases"
         );
         store.release(&id, "A").await.unwrap();
         assert!(
-            store.lease(&id, &received, "B", long).await.unwrap(),
+            store
+                .lease(&id, &received, "B", long)
+                .await
+                .unwrap()
+                .is_some(),
             "{name}: released"
         );
 
@@ -467,12 +487,20 @@ async fn a_lease_is_exclusive_until_it_ends_expires_or_is_released() {
         let t = to(DocumentState::Extracted, &received, None);
         assert!(store.transition(&id, t).await.unwrap(), "{name}");
         assert!(
-            !store.lease(&id, &received, "C", long).await.unwrap(),
+            store
+                .lease(&id, &received, "C", long)
+                .await
+                .unwrap()
+                .is_none(),
             "{name}: state moved on"
         );
         let extracted = [DocumentState::Extracted];
         assert!(
-            store.lease(&id, &extracted, "C", long).await.unwrap(),
+            store
+                .lease(&id, &extracted, "C", long)
+                .await
+                .unwrap()
+                .is_some(),
             "{name}"
         );
 
@@ -485,7 +513,11 @@ async fn a_lease_is_exclusive_until_it_ends_expires_or_is_released() {
             .clone();
         let short = Duration::from_millis(30);
         assert!(
-            store.lease(&other, &received, "D", short).await.unwrap(),
+            store
+                .lease(&other, &received, "D", short)
+                .await
+                .unwrap()
+                .is_some(),
             "{name}"
         );
         tokio::time::sleep(Duration::from_millis(60)).await;
@@ -502,7 +534,11 @@ async fn a_lease_is_exclusive_until_it_ends_expires_or_is_released() {
             "{name}: only the expired lease is stalled"
         );
         assert!(
-            store.lease(&other, &received, "E", long).await.unwrap(),
+            store
+                .lease(&other, &received, "E", long)
+                .await
+                .unwrap()
+                .is_some(),
             "{name}: expired"
         );
     }

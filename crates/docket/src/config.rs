@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use docket_llm::LlmSettings;
 use serde::{Deserialize, Serialize};
 
 /// A connection URL whose password is never printed.
@@ -180,6 +181,10 @@ impl Default for IngestSettings {
 pub struct WorkerSettings {
     /// Concurrent workers per stage in one process.
     pub per_stage: usize,
+    /// Concurrent extract workers in one process, when different from
+    /// `per_stage`: raise it when the language model is asked, whose calls
+    /// mostly wait on the network.
+    pub extract: Option<usize>,
     /// How long a worker holds a document.
     pub lease_secs: u64,
     /// How often the sweeper looks for lost work.
@@ -188,10 +193,22 @@ pub struct WorkerSettings {
     pub stalled_after_secs: u64,
 }
 
+impl WorkerSettings {
+    /// Concurrent workers of `stage` in one process (at least one).
+    pub fn concurrency(&self, stage: docket_domain::Stage) -> usize {
+        let n = match stage {
+            docket_domain::Stage::Extract => self.extract.unwrap_or(self.per_stage),
+            _ => self.per_stage,
+        };
+        n.max(1)
+    }
+}
+
 impl Default for WorkerSettings {
     fn default() -> Self {
         WorkerSettings {
             per_stage: 2,
+            extract: None,
             lease_secs: 300,
             sweep_every_secs: 30,
             stalled_after_secs: 600,
@@ -248,6 +265,8 @@ pub struct Settings {
     pub extract: ExtractSettings,
     /// Matching.
     pub matching: MatchingSettings,
+    /// The language model (off unless configured).
+    pub llm: LlmSettings,
 }
 
 /// The prefix of environment overrides: `DOCKET__STORE__URL` sets `store.url`.
@@ -339,6 +358,8 @@ mod tests {
         assert_eq!(s.store.kind, StoreKind::Postgres);
         assert_eq!(s.queue.kind, QueueKind::Rabbitmq);
         assert!(s.store.url.expose().starts_with("postgres://"));
+        assert_eq!(s.llm.mode, docket_llm::LlmMode::Off);
+        assert_eq!(s.llm.validate(), Ok(()));
     }
 
     #[test]
@@ -363,10 +384,15 @@ mod tests {
 
     #[test]
     fn secrets_are_never_printed() {
-        let env = vec![(
-            "DOCKET__QUEUE__URL".to_string(),
-            "amqp://docket:s3cret@mq:5672/%2f".to_string(),
-        )];
+        let env = vec![
+            (
+                "DOCKET__QUEUE__URL".to_string(),
+                "amqp://docket:s3cret@mq:5672/%2f".to_string(),
+            ),
+            ("DOCKET__LLM__API_KEY".to_string(), "sk-s3cret".to_string()),
+            ("DOCKET__LLM__MODE".to_string(), "always".to_string()),
+            ("DOCKET__WORKERS__EXTRACT".to_string(), "32".to_string()),
+        ];
         let s = Settings::load_with(None, env).unwrap();
         let debug = format!("{s:?}");
         let json = serde_json::to_string(&s).unwrap();
@@ -375,6 +401,10 @@ mod tests {
             "{debug}"
         );
         assert!(debug.contains("amqp://docket:***@mq:5672/%2f"), "{debug}");
+        assert_eq!(s.llm.api_key.as_deref(), Some("sk-s3cret"));
+        assert_eq!(s.llm.mode, docket_llm::LlmMode::Always);
+        assert_eq!(s.workers.concurrency(docket_domain::Stage::Extract), 32);
+        assert_eq!(s.workers.concurrency(docket_domain::Stage::Post), 2);
     }
 
     #[test]

@@ -122,6 +122,7 @@ async fn run_async(args: &DemoArgs) -> anyhow::Result<Report> {
         limits: docket_extract::Limits::default(),
         retry: RetryPolicy::default(),
         lease_ttl: docket_pipeline::DEFAULT_LEASE_TTL,
+        llm: None,
     });
 
     // Work an interrupted earlier run left behind is queued again before new work arrives.

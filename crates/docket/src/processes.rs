@@ -226,14 +226,21 @@ async fn serve(
     let pipeline = wiring::pipeline(&settings, store.clone(), queue, erp)?;
     let idle = Duration::from_secs(settings.workers.stalled_after_secs);
     let recovered = pipeline.sweep_stalled(idle).await?;
+    let serving: Vec<String> = stages
+        .iter()
+        .map(|s| format!("{} ({})", s.as_str(), settings.workers.concurrency(*s)))
+        .collect();
+    let llm = match &pipeline.llm {
+        Some(llm) => format!(
+            "; language model {:?} at {}",
+            llm.settings().mode,
+            llm.settings().base_url
+        ),
+        None => String::new(),
+    };
     eprintln!(
-        "docket: serving {} with {} worker(s) each; {recovered} stalled document(s) queued again",
-        stages
-            .iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
-        settings.workers.per_stage
+        "docket: serving {} worker(s){llm}; {recovered} stalled document(s) queued again",
+        serving.join(", ")
     );
     let (stop, stopped) = watch::channel(false);
     let mut background: JoinSet<anyhow::Result<()>> = JoinSet::new();
@@ -253,7 +260,7 @@ async fn serve(
     }
     let mut workers = JoinSet::new();
     for stage in stages {
-        for _ in 0..settings.workers.per_stage.max(1) {
+        for _ in 0..settings.workers.concurrency(stage) {
             workers.spawn(worker::run_worker(pipeline.clone(), stage));
         }
     }
@@ -264,6 +271,13 @@ async fn serve(
             eprintln!("docket: a worker stopped: {ended:?}");
         }
     }
+    // A second signal means the operator does not want to wait: leave now
+    // (the broker hands unacked work to other workers; leases expire).
+    tokio::spawn(async {
+        shutdown_signal().await;
+        eprintln!("docket: second signal, leaving without waiting for in-flight work");
+        std::process::exit(130);
+    });
     let _ = stop.send(true);
     stop_queue(&pipeline, rabbit.as_deref()).await;
     let _ = tokio::time::timeout(Duration::from_secs(30), async {

@@ -6,8 +6,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use docket_domain::Stage;
 use docket_erp::Erp;
 use docket_erp::sandbox::SandboxErp;
+use docket_llm::{LlmClient, LlmMode};
 use docket_matching::Policy;
 use docket_pipeline::{Pipeline, RetryPolicy};
 use docket_queue::Queue;
@@ -72,13 +74,25 @@ pub async fn store(settings: &Settings, schema: Schema) -> anyhow::Result<Arc<dy
     })
 }
 
+/// The most concurrent workers any stage has in this process.
+fn busiest_stage(settings: &Settings) -> u16 {
+    let most = Stage::ALL
+        .into_iter()
+        .map(|s| settings.workers.concurrency(s))
+        .max()
+        .unwrap_or(1);
+    u16::try_from(most).unwrap_or(u16::MAX)
+}
+
 /// The RabbitMQ settings the adapter wants, from ours.
 pub fn rabbit_settings(settings: &Settings) -> RabbitSettings {
     let q = &settings.queue;
     RabbitSettings {
         url: q.url.expose().to_string(),
         prefix: q.prefix.clone(),
-        prefetch: q.prefetch,
+        // A stage's consumer must be able to hand every one of its workers a
+        // message, or the extra workers (e.g. extract with an LLM) sit idle.
+        prefetch: q.prefetch.max(busiest_stage(settings)),
         max_attempts: q.max_attempts,
         retry_delays: q
             .retry_delays_secs
@@ -143,5 +157,16 @@ pub fn pipeline(
             ..RetryPolicy::default()
         },
         lease_ttl: Duration::from_secs(settings.workers.lease_secs),
+        llm: llm(settings)?,
     }))
+}
+
+/// The language model client, when the settings ask for one.
+fn llm(settings: &Settings) -> anyhow::Result<Option<Arc<LlmClient>>> {
+    if settings.llm.mode == LlmMode::Off {
+        return Ok(None);
+    }
+    let client = LlmClient::new(settings.llm.clone())
+        .map_err(|e| anyhow::anyhow!("the [llm] settings cannot work: {e}"))?;
+    Ok(Some(Arc::new(client)))
 }

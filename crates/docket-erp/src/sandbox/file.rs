@@ -15,11 +15,14 @@ use std::path::{Path, PathBuf};
 
 use docket_domain::erp::{BookedInvoice, ErpSnapshot};
 
+use super::index::BookingIndex;
+
 use crate::ErpError;
 
-/// The data as far as the log was read.
+/// The data as far as the log was read, with the bookings indexed.
 pub(super) struct Cached {
     pub snapshot: ErpSnapshot,
+    pub index: BookingIndex,
     log_offset: u64,
 }
 
@@ -27,9 +30,16 @@ impl Cached {
     /// Data held in memory only.
     pub fn in_memory(snapshot: ErpSnapshot) -> Self {
         Cached {
+            index: BookingIndex::of(&snapshot.booked_invoices),
             snapshot,
             log_offset: 0,
         }
+    }
+
+    /// Records a booking.
+    pub fn push(&mut self, booked: BookedInvoice) {
+        self.index.add(self.snapshot.booked_invoices.len(), &booked);
+        self.snapshot.booked_invoices.push(booked);
     }
 }
 
@@ -94,10 +104,7 @@ impl SharedFiles {
                 self.state.display()
             ))
         })?;
-        let mut cached = Cached {
-            snapshot,
-            log_offset: 0,
-        };
+        let mut cached = Cached::in_memory(snapshot);
         self.catch_up(&mut cached, _lock)?;
         Ok(cached)
     }
@@ -133,7 +140,7 @@ impl SharedFiles {
                     self.log.display()
                 ))
             })?;
-            cached.snapshot.booked_invoices.push(booked);
+            cached.push(booked);
         }
         cached.log_offset += complete as u64;
         if complete < fresh.len() {
@@ -161,7 +168,7 @@ impl SharedFiles {
         file.write_all(&line).map_err(io)?;
         file.sync_data().map_err(io)?;
         cached.log_offset += line.len() as u64;
-        cached.snapshot.booked_invoices.push(booked);
+        cached.push(booked);
         Ok(())
     }
 }

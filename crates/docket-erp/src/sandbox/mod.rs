@@ -8,6 +8,7 @@
 //! numbers (`5105600001`, ...).
 
 mod file;
+mod index;
 
 pub use file::load_state;
 
@@ -24,7 +25,7 @@ use tokio::sync::Mutex;
 
 use file::{Cached, SharedFiles};
 
-use crate::{Erp, ErpError, SupplierQuery};
+use crate::{BookedQuery, Erp, ErpError, SupplierQuery};
 
 /// The first document number the sandbox hands out when none is booked yet.
 const FIRST_ERP_NUMBER: u64 = 5_105_600_001;
@@ -96,7 +97,7 @@ impl SandboxErp {
 
     /// Everything the sandbox holds now.
     pub async fn snapshot(&self) -> Result<ErpSnapshot, ErpError> {
-        self.with_data(|data| Ok((data.clone(), None))).await
+        self.read(ErpSnapshot::clone).await
     }
 
     /// Every booked invoice and credit note, oldest first.
@@ -105,44 +106,32 @@ impl SandboxErp {
     }
 
     async fn read<R>(&self, f: impl FnOnce(&ErpSnapshot) -> R) -> Result<R, ErpError> {
-        self.with_data(|data| Ok((f(data), None))).await
+        self.with_data(|cached| Ok((f(&cached.snapshot), None)))
+            .await
     }
 
     /// Runs `f` over the current data (caught up with other processes'
     /// bookings, under the lock) and records the booking it returns, if any.
     async fn with_data<R>(
         &self,
-        f: impl FnOnce(&ErpSnapshot) -> Result<(R, Option<BookedInvoice>), ErpError>,
+        f: impl FnOnce(&Cached) -> Result<(R, Option<BookedInvoice>), ErpError>,
     ) -> Result<R, ErpError> {
         let mut cached = self.data.lock().await;
         let Some(files) = &self.files else {
-            let (result, booked) = f(&cached.snapshot)?;
-            cached.snapshot.booked_invoices.extend(booked);
+            let (result, booked) = f(&cached)?;
+            if let Some(booked) = booked {
+                cached.push(booked);
+            }
             return Ok(result);
         };
         let lock = files.lock()?;
         files.catch_up(&mut cached, &lock)?;
-        let (result, booked) = f(&cached.snapshot)?;
+        let (result, booked) = f(&cached)?;
         if let Some(booked) = booked {
             files.append(&mut cached, booked, &lock)?;
         }
         Ok(result)
     }
-}
-
-fn next_erp_number(booked: &[BookedInvoice]) -> String {
-    let highest = booked
-        .iter()
-        .filter_map(|b| b.erp_ref.parse::<u64>().ok())
-        .max();
-    highest.map_or(FIRST_ERP_NUMBER, |n| n + 1).to_string()
-}
-
-fn same_booking(b: &BookedInvoice, supplier_id: &str, reference: &str, kind: DocumentKind) -> bool {
-    b.supplier_id == supplier_id
-        && b.kind == kind
-        && !b.reversed
-        && normalize::invoice_number(&b.supplier_reference) == normalize::invoice_number(reference)
 }
 
 #[async_trait]
@@ -201,14 +190,18 @@ impl Erp for SandboxErp {
         .await
     }
 
-    async fn booked_invoices(&self, supplier_id: &str) -> Result<Vec<BookedInvoice>, ErpError> {
-        self.read(|data| {
-            let wanted = |b: &&BookedInvoice| b.supplier_id == supplier_id;
-            data.booked_invoices
-                .iter()
-                .filter(wanted)
-                .cloned()
-                .collect()
+    async fn booked_invoices(&self, query: &BookedQuery) -> Result<Vec<BookedInvoice>, ErpError> {
+        self.with_data(|cached| {
+            let booked = &cached.snapshot.booked_invoices;
+            let positions = cached.index.select(
+                &query.supplier_id,
+                &query.references,
+                &query.purchase_orders,
+            );
+            Ok((
+                positions.into_iter().map(|at| booked[at].clone()).collect(),
+                None,
+            ))
         })
         .await
     }
@@ -219,16 +212,20 @@ impl Erp for SandboxErp {
         supplier_reference: &str,
         kind: DocumentKind,
     ) -> Result<Option<BookedInvoice>, ErpError> {
-        self.read(|data| {
-            let same = |b: &&BookedInvoice| same_booking(b, supplier_id, supplier_reference, kind);
-            data.booked_invoices.iter().find(same).cloned()
+        self.with_data(|cached| {
+            let booked = &cached.snapshot.booked_invoices;
+            let found = cached
+                .index
+                .same(booked, supplier_id, supplier_reference, kind);
+            Ok((found.cloned(), None))
         })
         .await
     }
 
     async fn book_invoice(&self, request: &BookingRequest) -> Result<BookedInvoice, ErpError> {
         let booked = self
-            .with_data(|data| {
+            .with_data(|cached| {
+                let data = &cached.snapshot;
                 if !data.suppliers.iter().any(|s| s.id == request.supplier_id) {
                     return Err(ErpError::Permanent(format!(
                         "supplier {} does not exist",
@@ -236,15 +233,20 @@ impl Erp for SandboxErp {
                     )));
                 }
                 let (supplier, reference) = (&request.supplier_id, &request.supplier_reference);
-                let same = |b: &&BookedInvoice| same_booking(b, supplier, reference, request.kind);
-                if let Some(existing) = data.booked_invoices.iter().find(same) {
+                let booked = &data.booked_invoices;
+                if let Some(existing) = cached.index.same(booked, supplier, reference, request.kind)
+                {
                     return Err(ErpError::Conflict(format!(
                         "reference {reference} is already booked as {}",
                         existing.erp_ref
                     )));
                 }
                 let booked = BookedInvoice {
-                    erp_ref: next_erp_number(&data.booked_invoices),
+                    erp_ref: cached
+                        .index
+                        .highest_number()
+                        .map_or(FIRST_ERP_NUMBER, |n| n + 1)
+                        .to_string(),
                     supplier_id: request.supplier_id.clone(),
                     supplier_reference: request.supplier_reference.clone(),
                     kind: request.kind,

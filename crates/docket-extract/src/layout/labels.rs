@@ -265,22 +265,36 @@ pub struct LabelHit {
 /// Folds a text into the form labels are compared in.
 pub fn compact(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars().flat_map(char::to_lowercase) {
-        match c {
-            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => out.push('a'),
-            'ç' => out.push('c'),
-            'è' | 'é' | 'ê' | 'ë' => out.push('e'),
-            'ì' | 'í' | 'î' | 'ï' => out.push('i'),
-            'ñ' => out.push('n'),
-            'ò' | 'ó' | 'ô' | 'õ' | 'ö' => out.push('o'),
-            'ù' | 'ú' | 'û' | 'ü' => out.push('u'),
-            'ý' | 'ÿ' => out.push('y'),
-            'ß' => out.push_str("ss"),
-            c if c.is_alphanumeric() => out.push(c),
-            _ => {}
+    for c in text.chars() {
+        // Most text is ASCII: skip Unicode case mapping for it.
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_lowercase());
+            }
+            continue;
+        }
+        for c in c.to_lowercase() {
+            fold_into(&mut out, c);
         }
     }
     out
+}
+
+/// Appends a lower-case non-ASCII letter with its accent folded away.
+fn fold_into(out: &mut String, c: char) {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => out.push('a'),
+        'ç' => out.push('c'),
+        'è' | 'é' | 'ê' | 'ë' => out.push('e'),
+        'ì' | 'í' | 'î' | 'ï' => out.push('i'),
+        'ñ' => out.push('n'),
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' => out.push('o'),
+        'ù' | 'ú' | 'û' | 'ü' => out.push('u'),
+        'ý' | 'ÿ' => out.push('y'),
+        'ß' => out.push_str("ss"),
+        c if c.is_alphanumeric() => out.push(c),
+        _ => {}
+    }
 }
 
 type Index = HashMap<String, (LabelKind, u8, bool)>;

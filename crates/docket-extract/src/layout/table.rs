@@ -9,7 +9,8 @@
 //! above (wrapped description, order reference), carry-over lines are left
 //! out, and the table goes on after a repeated header on the next page.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::OnceLock;
 
 use super::labels::{LabelKind, compact};
 use super::numbers::find_amounts;
@@ -93,10 +94,21 @@ const COLUMN_WORDS: &[(Col, &[&str])] = &[
     ]),
 ];
 
+/// The column a compacted header word names. The words are compacted once:
+/// every line of every page is tried as a header, so this runs very often.
 fn column_of(key: &str) -> Option<Col> {
-    COLUMN_WORDS
-        .iter()
-        .find_map(|(col, words)| words.iter().any(|w| compact(w) == key).then_some(*col))
+    static INDEX: OnceLock<HashMap<String, Col>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut map = HashMap::new();
+        for (col, words) in COLUMN_WORDS {
+            for word in *words {
+                // Earlier columns win when two wordings compact alike.
+                map.entry(compact(word)).or_insert(*col);
+            }
+        }
+        map
+    });
+    index.get(key).copied()
 }
 
 /// A column of a table: what it holds and where.

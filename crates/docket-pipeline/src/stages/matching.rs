@@ -4,12 +4,12 @@
 use docket_domain::erp::ErpSnapshot;
 use docket_domain::normalize::invoice_number;
 use docket_domain::{BusinessDocument, DocumentKind, DocumentState, Reason, ReasonCode, Stage};
-use docket_erp::SupplierQuery;
+use docket_erp::{BookedQuery, SupplierQuery};
 use docket_extract::Extraction;
 use docket_matching::{
     MatchInput, MatchOutcome, SellerIds, Verdict, match_document, purchase_order_numbers,
 };
-use docket_store::{DocumentId, DocumentRecord, Patch, Transition};
+use docket_store::{DocumentRecord, Patch, Transition};
 
 use crate::{Pipeline, PipelineError};
 
@@ -17,8 +17,8 @@ use crate::{Pipeline, PipelineError};
 const MATCHABLE: [DocumentState; 2] = [DocumentState::Extracted, DocumentState::Waiting];
 
 /// Matches one document.
-pub async fn run(pipeline: &Pipeline, id: &DocumentId) -> Result<(), PipelineError> {
-    let record = pipeline.store.document(id).await?;
+pub async fn run(pipeline: &Pipeline, record: DocumentRecord) -> Result<(), PipelineError> {
+    let id = &record.id;
     if !MATCHABLE.contains(&record.state) {
         return Ok(());
     }
@@ -120,29 +120,50 @@ async fn gather(
         email_domain: sender_domain.map(str::to_string),
     };
     let suppliers = pipeline.erp.supplier_candidates(&query).await?;
+    let mut numbers = purchase_order_numbers(doc);
+    let credited: Vec<String> = doc
+        .references
+        .preceding_invoices
+        .iter()
+        .map(|f| f.value.clone())
+        .collect();
+    let references: Vec<String> = doc
+        .number()
+        .map(str::to_string)
+        .into_iter()
+        .chain(credited.iter().cloned())
+        .collect();
     let mut booked_invoices = Vec::new();
     for supplier in &suppliers {
-        booked_invoices.extend(pipeline.erp.booked_invoices(&supplier.id).await?);
-    }
-    let mut numbers = purchase_order_numbers(doc);
-    if doc.kind() == DocumentKind::CreditNote {
-        // A credit note reaches the POs of the invoices it credits.
-        let credited: Vec<String> = doc
-            .references
-            .preceding_invoices
-            .iter()
-            .map(|f| invoice_number(&f.value))
-            .collect();
-        for booked in booked_invoices
-            .iter()
-            .filter(|b| credited.contains(&invoice_number(&b.supplier_reference)))
-        {
-            for line in &booked.lines {
-                if !numbers.contains(&line.purchase_order) {
-                    numbers.push(line.purchase_order.clone());
+        let mut booked_query = BookedQuery {
+            supplier_id: supplier.id.clone(),
+            references: references.clone(),
+            purchase_orders: numbers.clone(),
+        };
+        let mut booked = pipeline.erp.booked_invoices(&booked_query).await?;
+        if doc.kind() == DocumentKind::CreditNote {
+            // A credit note reaches the POs of the invoices it credits, and
+            // what was invoiced on those POs so far.
+            let credited: Vec<String> = credited.iter().map(|n| invoice_number(n)).collect();
+            let reached: Vec<String> = booked
+                .iter()
+                .filter(|b| credited.contains(&invoice_number(&b.supplier_reference)))
+                .flat_map(|b| b.lines.iter().map(|l| l.purchase_order.clone()))
+                .filter(|po| !numbers.contains(po))
+                .collect();
+            if !reached.is_empty() {
+                booked_query.purchase_orders = reached.clone();
+                let seen: Vec<String> = booked.iter().map(|b| b.erp_ref.clone()).collect();
+                let more = pipeline.erp.booked_invoices(&booked_query).await?;
+                booked.extend(more.into_iter().filter(|b| !seen.contains(&b.erp_ref)));
+                for po in reached {
+                    if !numbers.contains(&po) {
+                        numbers.push(po);
+                    }
                 }
             }
         }
+        booked_invoices.extend(booked);
     }
     let purchase_orders = pipeline.erp.purchase_orders(&numbers).await?;
     let goods_receipts = pipeline.erp.goods_receipts(&numbers).await?;

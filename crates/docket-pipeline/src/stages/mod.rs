@@ -1,4 +1,4 @@
-//! The stage handlers. Each loads the document, checks it is in the state the
+//! The stage handlers. Each takes the document as leased, checks it is in the state the
 //! stage expects (a stale or repeated message changes nothing), does its work
 //! and commits the next state together with the message for the next stage.
 
@@ -6,18 +6,21 @@ pub mod extract;
 pub mod matching;
 pub mod post;
 
-use docket_domain::{DocumentState, Reason, Stage, WorkMessage};
-use docket_store::{DocumentId, Patch, Transition};
+use docket_domain::{DocumentState, Reason, Stage};
+use docket_store::{DocumentRecord, Patch, Transition};
 
 use crate::{Pipeline, PipelineError};
 
-/// Runs the handler of the message's stage.
-pub async fn handle(pipeline: &Pipeline, message: &WorkMessage) -> Result<(), PipelineError> {
-    let id = DocumentId(message.document_id.clone());
-    match message.stage {
-        Stage::Extract => extract::run(pipeline, &id).await,
-        Stage::Match => matching::run(pipeline, &id).await,
-        Stage::Post => post::run(pipeline, &id).await,
+/// Runs the handler of `stage` on a document as the worker leased it.
+pub async fn handle(
+    pipeline: &Pipeline,
+    stage: Stage,
+    record: DocumentRecord,
+) -> Result<(), PipelineError> {
+    match stage {
+        Stage::Extract => extract::run(pipeline, record).await,
+        Stage::Match => matching::run(pipeline, record).await,
+        Stage::Post => post::run(pipeline, record).await,
     }
 }
 

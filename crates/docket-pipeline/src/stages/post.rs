@@ -8,7 +8,7 @@ use docket_domain::erp::BookingRequest;
 use docket_domain::{DocumentState, Reason, ReasonCode, Stage};
 use docket_erp::ErpError;
 use docket_matching::MatchOutcome;
-use docket_store::{DocumentId, LedgerState, Patch, Transition};
+use docket_store::{DocumentId, DocumentRecord, LedgerState, Patch, Transition};
 
 use super::settle;
 use crate::{Pipeline, PipelineError};
@@ -17,8 +17,8 @@ use crate::{Pipeline, PipelineError};
 const POSTABLE: [DocumentState; 2] = [DocumentState::Matched, DocumentState::Approved];
 
 /// Posts one document.
-pub async fn run(pipeline: &Pipeline, id: &DocumentId) -> Result<(), PipelineError> {
-    let record = pipeline.store.document(id).await?;
+pub async fn run(pipeline: &Pipeline, record: DocumentRecord) -> Result<(), PipelineError> {
+    let id = &record.id;
     if !POSTABLE.contains(&record.state) {
         return Ok(());
     }

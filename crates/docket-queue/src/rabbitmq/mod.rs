@@ -133,12 +133,39 @@ impl RabbitQueue {
     /// (their prefetched messages go back to the queue), waits up to `grace`
     /// for handed-out deliveries to be settled, then closes the connection
     /// (the broker requeues whatever is still unacked).
+    ///
+    /// Every step is bounded: a broker that stops answering (a cancel or a
+    /// close never confirmed) must not keep the process from exiting; what is
+    /// unacked then comes back when the connection drops.
     pub async fn shutdown(&self, grace: Duration) {
         self.inner.closed.send_replace(true);
-        self.inner.cancel_consumers().await;
+        bounded(
+            "cancelling the consumers",
+            grace,
+            self.inner.cancel_consumers(),
+        )
+        .await;
         let mut outstanding = self.inner.outstanding.subscribe();
-        let _ = tokio::time::timeout(grace, outstanding.wait_for(|n| *n == 0)).await;
-        self.inner.link.shutdown().await;
+        bounded("waiting for in-flight work", grace, async {
+            let _ = outstanding.wait_for(|n| *n == 0).await;
+        })
+        .await;
+        bounded(
+            "closing the connection",
+            CLOSE_TIMEOUT,
+            self.inner.link.shutdown(),
+        )
+        .await;
+    }
+}
+
+/// How long closing the connection may take at shutdown.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Runs one step of the shutdown for at most `limit`, saying so when it gives up.
+async fn bounded(step: &str, limit: Duration, work: impl std::future::Future<Output = ()>) {
+    if tokio::time::timeout(limit, work).await.is_err() {
+        tracing::warn!("shutdown: gave up {step} after {limit:?}");
     }
 }
 

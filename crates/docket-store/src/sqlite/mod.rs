@@ -468,14 +468,15 @@ impl Store for SqliteStore {
         states: &[DocumentState],
         owner: &str,
         ttl: Duration,
-    ) -> StoreResult<bool> {
+    ) -> StoreResult<Option<DocumentRecord>> {
         let now = Utc::now();
         let until = now + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::MAX);
         let placeholders = vec!["?"; states.len()].join(", ");
         let sql = format!(
             "UPDATE documents SET lease_owner = ?, lease_until = ? WHERE id = ? \
              AND state IN ({placeholders}) \
-             AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?)"
+             AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?) \
+             RETURNING {DOCUMENT_COLUMNS}"
         );
         let mut query = sqlx::query(&sql)
             .bind(owner)
@@ -484,12 +485,12 @@ impl Store for SqliteStore {
         for state in states {
             query = query.bind(state.as_str());
         }
-        let done = query
+        let row = query
             .bind(stamp(now))
             .bind(owner)
-            .execute(&self.pool)
+            .fetch_optional(&self.pool)
             .await?;
-        Ok(done.rows_affected() == 1)
+        row.as_ref().map(record_from_row).transpose()
     }
 
     async fn release(&self, id: &DocumentId, owner: &str) -> StoreResult<()> {

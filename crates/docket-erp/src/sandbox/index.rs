@@ -1,0 +1,103 @@
+//! Lookups over the sandbox's bookings, kept up to date as bookings arrive.
+//!
+//! A real ERP answers "is this reference booked?" and "what was invoiced on
+//! this PO?" from its own indexes; the sandbox must too, or every booking would
+//! scan (and every match would copy) all bookings before it, and a long run
+//! would slow down with every document.
+
+use std::collections::HashMap;
+
+use docket_domain::DocumentKind;
+use docket_domain::erp::BookedInvoice;
+use docket_domain::normalize;
+
+/// Positions in the bookings list, by what they are looked up by.
+#[derive(Debug, Default)]
+pub(super) struct BookingIndex {
+    /// By (supplier id, normalised supplier reference).
+    by_reference: HashMap<(String, String), Vec<usize>>,
+    /// By (supplier id, purchase order number) of any line.
+    by_order: HashMap<(String, String), Vec<usize>>,
+    /// The highest numeric ERP document number handed out.
+    highest_number: Option<u64>,
+}
+
+impl BookingIndex {
+    /// Indexes a list of bookings.
+    pub fn of(booked: &[BookedInvoice]) -> Self {
+        let mut index = BookingIndex::default();
+        for (at, b) in booked.iter().enumerate() {
+            index.add(at, b);
+        }
+        index
+    }
+
+    /// Adds the booking at position `at`.
+    pub fn add(&mut self, at: usize, b: &BookedInvoice) {
+        let reference = normalize::invoice_number(&b.supplier_reference);
+        self.by_reference
+            .entry((b.supplier_id.clone(), reference))
+            .or_default()
+            .push(at);
+        for line in &b.lines {
+            let positions = self
+                .by_order
+                .entry((b.supplier_id.clone(), line.purchase_order.clone()))
+                .or_default();
+            if positions.last() != Some(&at) {
+                positions.push(at);
+            }
+        }
+        if let Ok(number) = b.erp_ref.parse::<u64>() {
+            self.highest_number = self.highest_number.max(Some(number));
+        }
+    }
+
+    /// The highest numeric ERP document number so far.
+    pub fn highest_number(&self) -> Option<u64> {
+        self.highest_number
+    }
+
+    /// The supplier's live (not reversed) booking of `reference` as `kind`.
+    pub fn same<'a>(
+        &self,
+        booked: &'a [BookedInvoice],
+        supplier_id: &str,
+        reference: &str,
+        kind: DocumentKind,
+    ) -> Option<&'a BookedInvoice> {
+        self.under_reference(supplier_id, reference)
+            .iter()
+            .map(|&at| &booked[at])
+            .find(|b| b.kind == kind && !b.reversed)
+    }
+
+    /// Positions of the supplier's bookings under any of `references` or
+    /// against any of `orders`, in booking order, each once.
+    pub fn select(
+        &self,
+        supplier_id: &str,
+        references: &[String],
+        orders: &[String],
+    ) -> Vec<usize> {
+        let mut positions: Vec<usize> = references
+            .iter()
+            .flat_map(|r| self.under_reference(supplier_id, r).iter().copied())
+            .chain(orders.iter().flat_map(|po| {
+                let key = (supplier_id.to_string(), po.trim().to_string());
+                self.by_order.get(&key).into_iter().flatten().copied()
+            }))
+            .collect();
+        positions.sort_unstable();
+        positions.dedup();
+        positions
+    }
+
+    fn under_reference(&self, supplier_id: &str, reference: &str) -> &[usize] {
+        let key = (
+            supplier_id.to_string(),
+            normalize::invoice_number(reference),
+        );
+        self.by_reference.get(&key).map_or(&[], Vec::as_slice)
+    }
+}
