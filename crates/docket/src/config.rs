@@ -267,6 +267,16 @@ pub struct Settings {
     pub matching: MatchingSettings,
     /// The language model (off unless configured).
     pub llm: LlmSettings,
+    /// Health endpoints of the long-running processes.
+    pub health: HealthSettings,
+}
+
+/// Health endpoints (`/healthz`, `/readyz`, `/metrics`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HealthSettings {
+    /// Address to serve them on, e.g. `0.0.0.0:9464`; not served when unset.
+    pub listen: Option<String>,
 }
 
 /// The prefix of environment overrides: `DOCKET__STORE__URL` sets `store.url`.

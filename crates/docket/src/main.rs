@@ -6,6 +6,7 @@
 mod config;
 mod demo;
 mod extract;
+mod health;
 mod processes;
 mod sandbox;
 mod schemas;

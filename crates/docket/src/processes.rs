@@ -19,6 +19,7 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use crate::config::Settings;
+use crate::health;
 use crate::wiring::{self, Schema};
 
 /// `--config F`, shared by every process command.
@@ -145,6 +146,7 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
             eprintln!("ingest: {count} file(s) taken in");
             return Ok(ExitCode::SUCCESS);
         }
+        start_health(&settings, store.clone(), None).await?;
         let (stop, stopped) = watch::channel(false);
         let intake = tokio::spawn(ingest_loop(settings, store, stopped));
         shutdown_signal().await;
@@ -242,6 +244,7 @@ async fn serve(
         "docket: serving {} worker(s){llm}; {recovered} stalled document(s) queued again",
         serving.join(", ")
     );
+    start_health(&settings, store.clone(), rabbit.clone()).await?;
     let (stop, stopped) = watch::channel(false);
     let mut background: JoinSet<anyhow::Result<()>> = JoinSet::new();
     {
@@ -286,6 +289,19 @@ async fn serve(
     })
     .await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Serves the health endpoints when `[health] listen` is set.
+async fn start_health(
+    settings: &Settings,
+    store: Arc<dyn Store>,
+    rabbit: Option<Arc<RabbitQueue>>,
+) -> anyhow::Result<()> {
+    if let Some(listen) = &settings.health.listen {
+        let addr = health::serve(listen, health::Probe { store, rabbit }).await?;
+        eprintln!("docket: health endpoints on http://{addr}/healthz, /readyz and /metrics");
+    }
+    Ok(())
 }
 
 async fn stop_queue(pipeline: &Pipeline, rabbit: Option<&RabbitQueue>) {

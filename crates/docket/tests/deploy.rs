@@ -127,13 +127,24 @@ fn kubernetes_has_a_deployment_per_stage_and_the_embedded_config_parses() {
             .filter_map(Yaml::as_str)
             .collect();
         assert_eq!(args.last(), Some(&stage), "{args:?}");
-        assert!(container["readinessProbe"].as_hash().is_some());
+        for (probe, path) in [("readinessProbe", "/readyz"), ("livenessProbe", "/healthz")] {
+            let get = &container[probe]["httpGet"];
+            assert_eq!(get["path"].as_str(), Some(path), "{stage}: {probe}");
+            assert_eq!(get["port"].as_str(), Some("health"), "{stage}: {probe}");
+        }
+        assert_eq!(
+            container["ports"][0]["containerPort"].as_i64(),
+            Some(9464),
+            "{stage}"
+        );
     }
     let text = std::fs::read_to_string(dir.join("config.yaml")).unwrap();
     let docs = YamlLoader::load_from_str(&text).unwrap();
     let config = docs[0]["data"]["docket.toml"].as_str().unwrap();
     let table: toml::Table = config.parse().unwrap();
     assert_eq!(table["store"]["kind"].as_str(), Some("postgres"));
+    // The probes above reach the port the configuration serves health on.
+    assert_eq!(table["health"]["listen"].as_str(), Some("0.0.0.0:9464"));
 }
 
 #[test]

@@ -15,7 +15,14 @@ use support::{Deployment, repo, stderr_of, terminate};
 async fn docket_run_on_postgres_and_rabbitmq_decides_like_the_demo() {
     let fixtures = repo().join("fixtures");
     let deployment = Deployment::new(&fixtures.join("inbox"), &fixtures.join("erp"));
-    let mut run = deployment.spawn(&["run"]);
+    let health = free_port();
+    let mut run = deployment
+        .command(&["run"])
+        .env("DOCKET__HEALTH__LISTEN", &health)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
     let expected: BTreeMap<String, String> =
         serde_json::from_slice(&std::fs::read(fixtures.join("expected.json")).unwrap()).unwrap();
     let mut want: BTreeMap<String, u64> = BTreeMap::new();
@@ -24,12 +31,39 @@ async fn docket_run_on_postgres_and_rabbitmq_decides_like_the_demo() {
     }
     want.insert("split".into(), 2); // the two mails, split into their documents
     let got = deployment.wait_for(Duration::from_secs(60), |states| *states == want);
+    let probes = probe_health(&health).await;
     let exit = terminate(&mut run);
     let stderr = stderr_of(&mut run);
     deployment.clean_up().await;
     assert_eq!(got, want, "documents per state; docket run said:\n{stderr}");
     assert!(exit.success(), "docket run exited with {exit}:\n{stderr}");
     assert!(stderr.contains("stopping"), "{stderr}");
+    let (live, ready, metrics) = probes;
+    assert_eq!(live, 200, "/healthz");
+    assert_eq!(ready, (200, "ready\n".to_string()), "/readyz");
+    let booked = format!("docket_documents{{state=\"booked\"}} {}", want["booked"]);
+    assert!(metrics.contains(&booked), "{metrics}");
+    assert!(
+        metrics.contains("docket_queue_messages{queue="),
+        "{metrics}"
+    );
+}
+
+/// A loopback address with a port nobody listens on.
+fn free_port() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().to_string()
+}
+
+/// `/healthz`'s status, `/readyz`'s status and body, and `/metrics`.
+async fn probe_health(addr: &str) -> (u16, (u16, String), String) {
+    let client = reqwest::Client::new();
+    let get = |path: &str| client.get(format!("http://{addr}{path}")).send();
+    let live = get("/healthz").await.unwrap().status().as_u16();
+    let ready = get("/readyz").await.unwrap();
+    let ready = (ready.status().as_u16(), ready.text().await.unwrap());
+    let metrics = get("/metrics").await.unwrap().text().await.unwrap();
+    (live, ready, metrics)
 }
 
 #[tokio::test(flavor = "multi_thread")]
