@@ -15,14 +15,14 @@ use std::path::{Path, PathBuf};
 
 use docket_domain::erp::{BookedInvoice, ErpSnapshot};
 
-use super::index::BookingIndex;
+use super::index::Index;
 
 use crate::ErpError;
 
 /// The data as far as the log was read, with the bookings indexed.
 pub(super) struct Cached {
     pub snapshot: ErpSnapshot,
-    pub index: BookingIndex,
+    pub index: Index,
     log_offset: u64,
 }
 
@@ -30,7 +30,7 @@ impl Cached {
     /// Data held in memory only.
     pub fn in_memory(snapshot: ErpSnapshot) -> Self {
         Cached {
-            index: BookingIndex::of(&snapshot.booked_invoices),
+            index: Index::of(&snapshot),
             snapshot,
             log_offset: 0,
         }

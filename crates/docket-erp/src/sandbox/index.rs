@@ -1,19 +1,24 @@
-//! Lookups over the sandbox's bookings, kept up to date as bookings arrive.
+//! Lookups over the sandbox's data: purchase orders and receipts by order
+//! number, and bookings, kept up to date as bookings arrive.
 //!
-//! A real ERP answers "is this reference booked?" and "what was invoiced on
-//! this PO?" from its own indexes; the sandbox must too, or every booking would
-//! scan (and every match would copy) all bookings before it, and a long run
-//! would slow down with every document.
+//! A real ERP answers "is this reference booked?", "what was invoiced on this
+//! PO?" or "give me PO 4500000101" from its own indexes; the sandbox must too,
+//! or every call would scan (and every match copy) everything before it, and a
+//! long run would slow down with every document.
 
 use std::collections::HashMap;
 
 use docket_domain::DocumentKind;
-use docket_domain::erp::BookedInvoice;
+use docket_domain::erp::{BookedInvoice, ErpSnapshot};
 use docket_domain::normalize;
 
-/// Positions in the bookings list, by what they are looked up by.
+/// Positions in the snapshot's lists, by what they are looked up by.
 #[derive(Debug, Default)]
-pub(super) struct BookingIndex {
+pub(super) struct Index {
+    /// Purchase orders by number.
+    orders: HashMap<String, usize>,
+    /// Goods receipts by purchase order number.
+    receipts: HashMap<String, Vec<usize>>,
     /// By (supplier id, normalised supplier reference).
     by_reference: HashMap<(String, String), Vec<usize>>,
     /// By (supplier id, purchase order number) of any line.
@@ -22,14 +27,48 @@ pub(super) struct BookingIndex {
     highest_number: Option<u64>,
 }
 
-impl BookingIndex {
-    /// Indexes a list of bookings.
-    pub fn of(booked: &[BookedInvoice]) -> Self {
-        let mut index = BookingIndex::default();
-        for (at, b) in booked.iter().enumerate() {
+impl Index {
+    /// Indexes a snapshot.
+    pub fn of(data: &ErpSnapshot) -> Self {
+        let mut index = Index::default();
+        for (at, po) in data.purchase_orders.iter().enumerate() {
+            index.orders.entry(po.number.clone()).or_insert(at);
+        }
+        for (at, gr) in data.goods_receipts.iter().enumerate() {
+            index
+                .receipts
+                .entry(gr.purchase_order.clone())
+                .or_default()
+                .push(at);
+        }
+        for (at, b) in data.booked_invoices.iter().enumerate() {
             index.add(at, b);
         }
         index
+    }
+
+    /// Positions of the purchase orders with these numbers.
+    pub fn orders(&self, numbers: &[String]) -> Vec<usize> {
+        let mut found: Vec<usize> = numbers
+            .iter()
+            .filter_map(|n| self.orders.get(n.trim()).copied())
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// Positions of the goods receipts for these purchase orders.
+    pub fn receipts(&self, numbers: &[String]) -> Vec<usize> {
+        let mut found: Vec<usize> = numbers
+            .iter()
+            .filter_map(|n| self.receipts.get(n.trim()))
+            .flatten()
+            .copied()
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
     }
 
     /// Adds the booking at position `at`.

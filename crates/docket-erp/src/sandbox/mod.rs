@@ -170,22 +170,19 @@ impl Erp for SandboxErp {
     }
 
     async fn purchase_orders(&self, numbers: &[String]) -> Result<Vec<PurchaseOrder>, ErpError> {
-        self.read(|data| {
-            let wanted = |po: &&PurchaseOrder| numbers.iter().any(|n| n.trim() == po.number);
-            data.purchase_orders
-                .iter()
-                .filter(wanted)
-                .cloned()
-                .collect()
+        self.with_data(|cached| {
+            let all = &cached.snapshot.purchase_orders;
+            let found = cached.index.orders(numbers);
+            Ok((found.into_iter().map(|at| all[at].clone()).collect(), None))
         })
         .await
     }
 
     async fn goods_receipts(&self, po_numbers: &[String]) -> Result<Vec<GoodsReceipt>, ErpError> {
-        self.read(|data| {
-            let wanted =
-                |gr: &&GoodsReceipt| po_numbers.iter().any(|n| n.trim() == gr.purchase_order);
-            data.goods_receipts.iter().filter(wanted).cloned().collect()
+        self.with_data(|cached| {
+            let all = &cached.snapshot.goods_receipts;
+            let found = cached.index.receipts(po_numbers);
+            Ok((found.into_iter().map(|at| all[at].clone()).collect(), None))
         })
         .await
     }
