@@ -67,6 +67,9 @@ struct Figures {
     double_booked: usize,
     workers: usize,
     seconds: f64,
+    /// Busy CPU time of the whole machine per decided document (all processes:
+    /// workers, intake, PostgreSQL, RabbitMQ), steadier than docs/s.
+    cpu_ms_per_doc: f64,
     /// With `--llm-latency-ms`: the latency, the calls answered and the most in flight at once.
     #[serde(skip_serializing_if = "Option::is_none")]
     llm_latency_ms: Option<u64>,
@@ -205,7 +208,7 @@ async fn main() -> anyhow::Result<()> {
     } else {
         println!(
             "{} docs in {:.1} s with {} worker processes: {:.1} docs/s; receive-to-decision p50 {:.0} ms, p99 {:.0} ms; \
-             peak RSS {:.1} MB per process (highest); lost {}, double-booked {}",
+             peak RSS {:.1} MB per process (highest); machine CPU {:.1} ms per document; lost {}, double-booked {}",
             figures.docs,
             figures.seconds,
             figures.workers,
@@ -213,6 +216,7 @@ async fn main() -> anyhow::Result<()> {
             figures.p50_ms,
             figures.p99_ms,
             figures.peak_rss_mb,
+            figures.cpu_ms_per_doc,
             figures.lost,
             figures.double_booked
         );
@@ -247,6 +251,7 @@ async fn measure_run(run: &Run) -> anyhow::Result<Figures> {
     // Let the workers connect and declare the topology before work arrives.
     tokio::time::sleep(Duration::from_secs(2)).await;
     let started = Instant::now();
+    let busy_before = measure::machine_busy_ms();
     let ingest = run.docket(&["ingest", "--once"]).status()?;
     if !ingest.success() {
         stop(&mut children, &logs);
@@ -265,6 +270,9 @@ async fn measure_run(run: &Run) -> anyhow::Result<Figures> {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let seconds = started.elapsed().as_secs_f64();
+    let busy = busy_before
+        .zip(measure::machine_busy_ms())
+        .map(|(a, b)| b - a);
     for child in &children {
         peak_rss_kb = peak_rss_kb.max(measure::peak_rss_kb(child.id()).unwrap_or(0));
     }
@@ -283,6 +291,7 @@ async fn measure_run(run: &Run) -> anyhow::Result<Figures> {
         double_booked,
         workers: run.args.workers,
         seconds,
+        cpu_ms_per_doc: busy.map_or(0.0, |ms| ms / decided.max(1) as f64),
         llm_latency_ms: run.args.llm_latency_ms,
         llm_calls: None,
         llm_peak_in_flight: None,

@@ -65,6 +65,28 @@ pub fn double_booked(state: &Path) -> anyhow::Result<usize> {
     Ok(twice)
 }
 
+/// CPU time the whole machine spent busy so far (every process, user and
+/// system), in milliseconds, from `/proc/stat`. The difference over a run,
+/// divided by the documents, is a cost per document that does not depend on
+/// how the scheduler happened to share the two cores, unlike docs/s.
+pub fn machine_busy_ms() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let cpu = stat.lines().next()?.strip_prefix("cpu ")?;
+    let ticks: Vec<u64> = cpu
+        .split_whitespace()
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    // user nice system idle iowait irq softirq steal ...: all but idle and iowait.
+    let busy: u64 = ticks
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 3 && *i != 4)
+        .map(|(_, t)| t)
+        .sum();
+    // The kernel counts in USER_HZ, 100 per second on Linux.
+    Some(busy as f64 * 10.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

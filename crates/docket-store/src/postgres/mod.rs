@@ -6,8 +6,10 @@
 //! guard and the change are one atomic step; keys and ledger entries rely on
 //! primary keys (`INSERT ... ON CONFLICT DO NOTHING`) for their single owner.
 
+mod direct;
 mod rows;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -16,12 +18,13 @@ use docket_domain::{DocumentState, Reason, Stage, WorkMessage};
 use sha2::{Digest, Sha256};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::types::Json;
-use sqlx::{PgPool, Postgres, Row, Transaction};
+use sqlx::{Connection, PgPool, Postgres, Row, Transaction};
 
 use crate::{
     DocumentId, DocumentRecord, Event, IngestOutcome, LedgerEntry, LedgerState, NewDocument,
     OutboxEntry, Store, StoreError, StoreResult, StoreStatus, Transition, stage_for,
 };
+use direct::DirectPool;
 use rows::{DOCUMENT_COLUMNS, parse_state, record_from_row};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
@@ -31,11 +34,15 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/post
 pub struct PgStore {
     /// For the record: every commit is durable before it returns.
     pool: PgPool,
+    /// The hot single statements of the record (transitions, claims, the
+    /// ledger), without sqlx's test of every connection on release (see
+    /// [`direct`]); durable like `pool`.
+    direct: Arc<DirectPool>,
     /// For hints whose loss in a database crash is harmless (leases, outbox
     /// claims and sent marks: the state guards, the sweeper and idempotent
     /// handlers cover a lost one): commits return before the WAL is flushed.
     /// Flushing the WAL is what every worker waited on most.
-    hints: PgPool,
+    hints: Arc<DirectPool>,
 }
 
 impl PgStore {
@@ -54,11 +61,12 @@ impl PgStore {
         let pool = pool_options(max_connections)
             .connect_with(options.clone())
             .await?;
-        let relaxed = options.options([("synchronous_commit", "off")]);
-        let hints = pool_options(max_connections.div_ceil(2))
-            .connect_with(relaxed)
-            .await?;
-        Ok(PgStore { pool, hints })
+        let relaxed = options.clone().options([("synchronous_commit", "off")]);
+        Ok(PgStore {
+            pool,
+            direct: Arc::new(DirectPool::new(options, max_connections)),
+            hints: Arc::new(DirectPool::new(relaxed, max_connections.div_ceil(2))),
+        })
     }
 
     /// Applies the embedded migrations (forward-only).
@@ -116,6 +124,9 @@ fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
+/// Stores the bytes (once per content), the document row, its first event
+/// and, for a document that is `received`, the message that wakes the extract
+/// stage: one statement, since every document of every mail passes here.
 async fn insert_document(
     tx: &mut Transaction<'_, Postgres>,
     doc: &NewDocument,
@@ -124,19 +135,18 @@ async fn insert_document(
     reasons: &[Reason],
 ) -> StoreResult<()> {
     let sha = sha256_hex(&doc.bytes);
+    let detail = format!("received from {}", doc.source);
     sqlx::query(
-        "INSERT INTO blobs (sha256, size, bytes, created_at) VALUES ($1, $2, $3, now()) \
-         ON CONFLICT (sha256) DO NOTHING",
-    )
-    .bind(&sha)
-    .bind(doc.bytes.len() as i64)
-    .bind(&doc.bytes)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO documents (id, parent_id, source, file_name, part_name, media_type, sha256, \
-         sender, state, reasons_json, received_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now(), now())",
+        "WITH blob AS (INSERT INTO blobs (sha256, size, bytes, created_at) \
+                       VALUES ($7, $11, $12, now()) ON CONFLICT (sha256) DO NOTHING), \
+              doc AS (INSERT INTO documents (id, parent_id, source, file_name, part_name, \
+                        media_type, sha256, sender, state, reasons_json, received_at, updated_at) \
+                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now(), now()) \
+                      RETURNING id), \
+              event AS (INSERT INTO events (document_id, at, from_state, to_state, actor, detail) \
+                        SELECT id, now(), NULL, $9, 'ingest', $13 FROM doc) \
+         INSERT INTO outbox (document_id, stage, attempt, created_at) \
+         SELECT id, $14, 0, now() FROM doc WHERE $9 = $15",
     )
     .bind(id.as_str())
     .bind(doc.parent_id.as_ref().map(|p| p.as_str()))
@@ -148,10 +158,14 @@ async fn insert_document(
     .bind(&doc.sender)
     .bind(state.as_str())
     .bind(Json(reasons))
+    .bind(doc.bytes.len() as i64)
+    .bind(&doc.bytes)
+    .bind(&detail)
+    .bind(Stage::Extract.as_str())
+    .bind(DocumentState::Received.as_str())
     .execute(&mut **tx)
     .await?;
-    let detail = format!("received from {}", doc.source);
-    insert_event(tx, id, None, state, "ingest", &detail).await
+    Ok(())
 }
 
 async fn insert_event(
@@ -208,7 +222,8 @@ async fn locked_state(
 #[async_trait]
 impl Store for PgStore {
     async fn ingest(&self, doc: NewDocument) -> StoreResult<IngestOutcome> {
-        let mut tx = self.pool.begin().await?;
+        let mut taken = self.direct.take().await?;
+        let mut tx = taken.conn().begin().await?;
         let sha = sha256_hex(&doc.bytes);
         // Serialise ingests of the same bytes, so two workers cannot both take them as new.
         sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
@@ -235,33 +250,42 @@ impl Store for PgStore {
             }
             None => {
                 insert_document(&mut tx, &doc, &id, DocumentState::Received, &[]).await?;
-                insert_outbox(&mut tx, &id, Stage::Extract, 0).await?;
                 IngestOutcome::New(id)
             }
         };
         tx.commit().await?;
+        taken.give_back();
         Ok(outcome)
     }
 
     async fn document(&self, id: &DocumentId) -> StoreResult<DocumentRecord> {
-        let row = sqlx::query(&format!(
-            "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id = $1"
-        ))
-        .bind(id.as_str())
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("document {id}")))?;
+        let row = self
+            .direct
+            .run(async |c| {
+                sqlx::query(&format!(
+                    "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id = $1"
+                ))
+                .bind(id.as_str())
+                .fetch_optional(c)
+                .await
+            })
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("document {id}")))?;
         record_from_row(&row)
     }
 
     async fn bytes(&self, id: &DocumentId) -> StoreResult<Vec<u8>> {
-        sqlx::query_scalar(
+        self.direct
+            .run(async |c| {
+                sqlx::query_scalar(
             "SELECT b.bytes FROM documents d JOIN blobs b ON b.sha256 = d.sha256 WHERE d.id = $1",
         )
         .bind(id.as_str())
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("bytes of document {id}")))
+        .fetch_optional(c)
+        .await
+            })
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("bytes of document {id}")))
     }
 
     async fn children(&self, id: &DocumentId) -> StoreResult<Vec<DocumentRecord>> {
@@ -282,7 +306,7 @@ impl Store for PgStore {
         // were a large share of the pipeline's cost.
         let from: Vec<&str> = t.from.iter().map(|s| s.as_str()).collect();
         let p = &t.patch;
-        let row = sqlx::query(
+        let row = self.direct.run(async |c| sqlx::query(
             "WITH current AS (SELECT id, state FROM documents WHERE id = $12 FOR UPDATE), \
              moved AS ( \
                UPDATE documents d SET state = $1, updated_at = now(), lease_owner = NULL, lease_until = NULL, \
@@ -318,8 +342,8 @@ impl Store for PgStore {
         .bind(&t.actor)
         .bind(&t.detail)
         .bind(t.enqueue.map(|s| s.as_str()))
-        .fetch_one(&self.pool)
-        .await?;
+        .fetch_one(c)
+        .await).await?;
         let current: Option<String> = row.try_get("current_state")?;
         if current.is_none() {
             return Err(StoreError::NotFound(format!("document {id}")));
@@ -332,7 +356,8 @@ impl Store for PgStore {
         container: &DocumentId,
         parts: Vec<NewDocument>,
     ) -> StoreResult<Vec<DocumentId>> {
-        let mut tx = self.pool.begin().await?;
+        let mut taken = self.direct.take().await?;
+        let mut tx = taken.conn().begin().await?;
         let current = locked_state(&mut tx, container).await?;
         if current != DocumentState::Received {
             return Err(StoreError::Conflict(format!(
@@ -345,7 +370,6 @@ impl Store for PgStore {
             part.parent_id = Some(container.clone());
             let id = DocumentId::new();
             insert_document(&mut tx, &part, &id, DocumentState::Received, &[]).await?;
-            insert_outbox(&mut tx, &id, Stage::Extract, 0).await?;
             ids.push(id);
         }
         sqlx::query("UPDATE documents SET state = 'split', updated_at = now() WHERE id = $1")
@@ -356,6 +380,7 @@ impl Store for PgStore {
         let (from, to) = (Some(DocumentState::Received), DocumentState::Split);
         insert_event(&mut tx, container, from, to, "pipeline:extract", &detail).await?;
         tx.commit().await?;
+        taken.give_back();
         Ok(ids)
     }
 
@@ -363,24 +388,33 @@ impl Store for PgStore {
         // One round trip: insert the claim, or read the owner's. A claim that
         // a concurrent transaction committed while this statement waited is
         // not in the statement's snapshot, so then the owner is read again.
-        let owner: Option<String> = sqlx::query_scalar(
-            "WITH claimed AS (INSERT INTO document_keys (key, document_id, created_at) \
+        let owner: Option<String> = self
+            .direct
+            .run(async |c| {
+                sqlx::query_scalar(
+                    "WITH claimed AS (INSERT INTO document_keys (key, document_id, created_at) \
                               VALUES ($1, $2, now()) ON CONFLICT (key) DO NOTHING \
                               RETURNING document_id) \
              SELECT document_id FROM claimed \
              UNION ALL SELECT document_id FROM document_keys WHERE key = $1 \
              LIMIT 1",
-        )
-        .bind(key)
-        .bind(id.as_str())
-        .fetch_optional(&self.pool)
-        .await?;
+                )
+                .bind(key)
+                .bind(id.as_str())
+                .fetch_optional(c)
+                .await
+            })
+            .await?;
         let owner = match owner {
             Some(owner) => owner,
             None => {
-                sqlx::query_scalar("SELECT document_id FROM document_keys WHERE key = $1")
-                    .bind(key)
-                    .fetch_one(&self.pool)
+                self.direct
+                    .run(async |c| {
+                        sqlx::query_scalar("SELECT document_id FROM document_keys WHERE key = $1")
+                            .bind(key)
+                            .fetch_one(c)
+                            .await
+                    })
                     .await?
             }
         };
@@ -398,17 +432,22 @@ impl Store for PgStore {
     }
 
     async fn claim_outbox(&self, limit: u32, hold: Duration) -> StoreResult<Vec<OutboxEntry>> {
-        let rows = sqlx::query(
-            "UPDATE outbox SET claimed_until = now() + $2 * interval '1 millisecond' \
+        let rows = self
+            .hints
+            .run(async |c| {
+                sqlx::query(
+                    "UPDATE outbox SET claimed_until = now() + $2 * interval '1 millisecond' \
              WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL \
                           AND (claimed_until IS NULL OR claimed_until < now()) \
                           ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) \
              RETURNING id, document_id, stage, attempt",
-        )
-        .bind(i64::from(limit))
-        .bind(i64::try_from(hold.as_millis()).unwrap_or(i64::MAX) as f64)
-        .fetch_all(&self.hints)
-        .await?;
+                )
+                .bind(i64::from(limit))
+                .bind(i64::try_from(hold.as_millis()).unwrap_or(i64::MAX) as f64)
+                .fetch_all(c)
+                .await
+            })
+            .await?;
         let mut entries = rows
             .iter()
             .map(outbox_entry)
@@ -418,9 +457,13 @@ impl Store for PgStore {
     }
 
     async fn mark_sent(&self, ids: &[i64]) -> StoreResult<()> {
-        sqlx::query("UPDATE outbox SET sent_at = now() WHERE id = ANY($1)")
-            .bind(ids)
-            .execute(&self.hints)
+        self.hints
+            .run(async |c| {
+                sqlx::query("UPDATE outbox SET sent_at = now() WHERE id = ANY($1)")
+                    .bind(ids)
+                    .execute(c)
+                    .await
+            })
             .await?;
         Ok(())
     }
@@ -481,7 +524,7 @@ impl Store for PgStore {
         ttl: Duration,
     ) -> StoreResult<Option<DocumentRecord>> {
         let states: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
-        let row = sqlx::query(&format!(
+        let row = self.hints.run(async |c| sqlx::query(&format!(
             "UPDATE documents SET lease_owner = $1, lease_until = now() + $2 * interval '1 millisecond' \
              WHERE id = $3 AND state = ANY($4) \
              AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $1) \
@@ -491,19 +534,19 @@ impl Store for PgStore {
         .bind(i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX) as f64)
         .bind(id.as_str())
         .bind(&states)
-        .fetch_optional(&self.hints)
-        .await?;
+        .fetch_optional(c)
+        .await).await?;
         row.as_ref().map(record_from_row).transpose()
     }
 
     async fn release(&self, id: &DocumentId, owner: &str) -> StoreResult<()> {
-        sqlx::query(
+        self.hints.run(async |c| sqlx::query(
             "UPDATE documents SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2",
         )
         .bind(id.as_str())
         .bind(owner)
-        .execute(&self.hints)
-        .await?;
+        .execute(c)
+        .await).await?;
         Ok(())
     }
 
@@ -527,7 +570,7 @@ impl Store for PgStore {
     }
 
     async fn ledger_begin(&self, key: &str, id: &DocumentId) -> StoreResult<LedgerEntry> {
-        let row = sqlx::query(
+        let row = self.direct.run(async |c| sqlx::query(
             "INSERT INTO posting_ledger (idempotency_key, document_id, state, attempts, updated_at) \
              VALUES ($1, $2, 'pending', 1, now()) \
              ON CONFLICT (idempotency_key) DO UPDATE SET \
@@ -537,8 +580,8 @@ impl Store for PgStore {
         )
         .bind(key)
         .bind(id.as_str())
-        .fetch_one(&self.pool)
-        .await?;
+        .fetch_one(c)
+        .await).await?;
         let state: String = row.try_get("state")?;
         Ok(LedgerEntry {
             key: key.to_string(),
@@ -557,16 +600,21 @@ impl Store for PgStore {
         erp_ref: Option<&str>,
         error: Option<&str>,
     ) -> StoreResult<()> {
-        let updated = sqlx::query(
-            "UPDATE posting_ledger SET state = $1, erp_ref = COALESCE($2, erp_ref), \
+        let updated = self
+            .direct
+            .run(async |c| {
+                sqlx::query(
+                    "UPDATE posting_ledger SET state = $1, erp_ref = COALESCE($2, erp_ref), \
              last_error = $3, updated_at = now() WHERE idempotency_key = $4",
-        )
-        .bind(state.as_str())
-        .bind(erp_ref)
-        .bind(error)
-        .bind(key)
-        .execute(&self.pool)
-        .await?;
+                )
+                .bind(state.as_str())
+                .bind(erp_ref)
+                .bind(error)
+                .bind(key)
+                .execute(c)
+                .await
+            })
+            .await?;
         if updated.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("posting ledger entry {key}")));
         }
