@@ -419,7 +419,8 @@ async fn language_model(mode: LlmMode, options: SimOptions) -> (SimHandle, Arc<L
 
 async fn extracted_method(pipeline: &Pipeline, id: &DocumentId) -> String {
     let record = pipeline.store.document(id).await.unwrap();
-    let extracted = record.extracted.expect("extracted");
+    let stored = record.extracted.expect("extracted");
+    let extracted: serde_json::Value = serde_json::from_str(stored.get()).unwrap();
     extracted["method"].as_str().unwrap_or_default().to_string()
 }
 
@@ -457,7 +458,9 @@ async fn an_unusable_llm_answer_is_noted_and_the_document_goes_on() {
     let id = ingest(&pipeline, "01-exact-match.pdf").await;
     assert_eq!(run_until_rest(&pipeline, &id).await, DocumentState::Booked);
     let record = pipeline.store.document(&id).await.unwrap();
-    let notes = record.extracted.unwrap()["document"]["header"]["notes"].to_string();
+    let stored = record.extracted.expect("extracted");
+    let extracted: serde_json::Value = serde_json::from_str(stored.get()).unwrap();
+    let notes = extracted["document"]["header"]["notes"].to_string();
     assert!(notes.contains("language model could not read"), "{notes}");
 }
 

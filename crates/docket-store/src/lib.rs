@@ -22,7 +22,7 @@ use docket_domain::{DocumentState, Stage, WorkMessage};
 pub use error::StoreError;
 pub use model::{
     DocumentId, DocumentRecord, Event, IngestOutcome, LedgerEntry, LedgerState, NewDocument,
-    OutboxEntry, Patch, StoreStatus, Transition,
+    OutboxEntry, Patch, StoreStatus, StoredJson, Transition,
 };
 
 /// The result type of store operations.

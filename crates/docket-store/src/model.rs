@@ -146,10 +146,11 @@ pub struct DocumentRecord {
     pub number: Option<String>,
     /// Gross total.
     pub gross: Option<Money>,
-    /// The extracted document.
-    pub extracted: Option<serde_json::Value>,
+    /// The extracted document, as stored: JSON text, decoded by the stage
+    /// that reads it straight into its own type (see [`StoredJson`]).
+    pub extracted: Option<StoredJson>,
     /// The match outcome.
-    pub match_result: Option<serde_json::Value>,
+    pub match_result: Option<StoredJson>,
     /// Reasons for the current state.
     pub reasons: Vec<Reason>,
     /// ERP reference once booked.
@@ -239,3 +240,8 @@ pub struct StoreStatus {
     /// Outbox messages not yet published.
     pub outbox_unsent: u64,
 }
+
+/// A JSON value as the store holds it, kept as text until someone reads it:
+/// decoding it into a generic value first, then into the caller's type, was a
+/// large share of a worker's time.
+pub type StoredJson = Box<serde_json::value::RawValue>;

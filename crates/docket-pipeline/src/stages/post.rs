@@ -24,8 +24,8 @@ pub async fn run(pipeline: &Pipeline, record: DocumentRecord) -> Result<(), Pipe
     }
     let outcome: MatchOutcome = record
         .match_result
-        .clone()
-        .map(serde_json::from_value)
+        .as_deref()
+        .map(|stored| serde_json::from_str(stored.get()))
         .transpose()
         .map_err(|e| PipelineError::Inconsistent(format!("stored match outcome of {id}: {e}")))?
         .ok_or_else(|| {

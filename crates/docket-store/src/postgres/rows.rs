@@ -7,7 +7,7 @@ use sqlx::Row;
 use sqlx::postgres::PgRow;
 use sqlx::types::Json;
 
-use crate::{DocumentId, DocumentRecord, StoreError, StoreResult};
+use crate::{DocumentId, DocumentRecord, StoreError, StoreResult, StoredJson};
 
 /// Columns of `documents` read into a [`DocumentRecord`].
 pub(super) const DOCUMENT_COLUMNS: &str = "id, parent_id, source, file_name, part_name, media_type, \
@@ -31,8 +31,8 @@ pub(super) fn record_from_row(row: &PgRow) -> StoreResult<DocumentRecord> {
     };
     let state: String = row.try_get("state")?;
     let reasons: Json<Vec<Reason>> = row.try_get("reasons_json")?;
-    let extracted: Option<Json<serde_json::Value>> = row.try_get("extracted_json")?;
-    let match_result: Option<Json<serde_json::Value>> = row.try_get("match_json")?;
+    let extracted: Option<Json<StoredJson>> = row.try_get("extracted_json")?;
+    let match_result: Option<Json<StoredJson>> = row.try_get("match_json")?;
     let received_at: DateTime<Utc> = row.try_get("received_at")?;
     Ok(DocumentRecord {
         id: DocumentId(row.try_get("id")?),

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
-use crate::{DocumentId, DocumentRecord, StoreError, StoreResult};
+use crate::{DocumentId, DocumentRecord, StoreError, StoreResult, StoredJson};
 
 /// Columns of `documents` read into a [`DocumentRecord`].
 pub(super) const DOCUMENT_COLUMNS: &str = "id, parent_id, source, file_name, part_name, media_type, sha256, \
@@ -52,9 +52,11 @@ pub(super) fn record_from_row(row: &SqliteRow) -> StoreResult<DocumentRecord> {
         )),
         _ => None,
     };
-    let json = |col: &str| -> StoreResult<Option<serde_json::Value>> {
+    let json = |col: &str| -> StoreResult<Option<StoredJson>> {
         let text: Option<String> = row.try_get(col)?;
-        Ok(text.map(|t| serde_json::from_str(&t)).transpose()?)
+        Ok(text
+            .map(serde_json::value::RawValue::from_string)
+            .transpose()?)
     };
     let reasons_text: String = row.try_get("reasons_json")?;
     let reasons: Vec<Reason> = serde_json::from_str(&reasons_text)?;
