@@ -71,7 +71,8 @@ pub trait Store: Send + Sync {
     /// alone. A claim that runs out (its relay died) frees the messages again.
     async fn claim_outbox(&self, limit: u32, hold: Duration) -> StoreResult<Vec<OutboxEntry>>;
 
-    /// Marks outbox messages as published.
+    /// Marks outbox messages as published: they are no longer pending (an
+    /// adapter may remove them; the events table is the history).
     async fn mark_sent(&self, ids: &[i64]) -> StoreResult<()>;
 
     /// Queues a work message outside a transition (retries, the sweeper).

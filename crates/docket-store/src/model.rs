@@ -88,10 +88,10 @@ pub struct Patch {
     pub number: Option<String>,
     /// The gross total as read.
     pub gross: Option<Money>,
-    /// The extracted document, as JSON.
-    pub extracted: Option<serde_json::Value>,
+    /// The extracted document, as JSON (`serde_json::value::to_raw_value`).
+    pub extracted: Option<StoredJson>,
     /// The match outcome, as JSON.
-    pub match_result: Option<serde_json::Value>,
+    pub match_result: Option<StoredJson>,
     /// The reasons (replaces the earlier list when set).
     pub reasons: Option<Vec<Reason>>,
     /// The ERP's own reference after booking.

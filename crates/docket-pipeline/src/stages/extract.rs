@@ -89,7 +89,7 @@ async fn store_extraction(
     extraction: Extraction,
 ) -> Result<(), PipelineError> {
     let doc = &extraction.document;
-    let extracted = serde_json::to_value(&extraction)
+    let extracted = serde_json::value::to_raw_value(&extraction)
         .map_err(|e| PipelineError::Inconsistent(format!("serialising the extraction: {e}")))?;
     let transition = Transition {
         from: vec![DocumentState::Received],

@@ -61,7 +61,7 @@ pub async fn run(pipeline: &Pipeline, record: DocumentRecord) -> Result<(), Pipe
             supplier_id: outcome.supplier.as_ref().map(|s| s.id.clone()),
             supplier_name: outcome.supplier.as_ref().map(|s| s.name.clone()),
             reasons: Some(outcome.reasons.clone()),
-            match_result: Some(serde_json::to_value(&outcome).map_err(|e| {
+            match_result: Some(serde_json::value::to_raw_value(&outcome).map_err(|e| {
                 PipelineError::Inconsistent(format!("serialising the match outcome: {e}"))
             })?),
             ..Patch::default()

@@ -459,7 +459,9 @@ impl Store for PgStore {
     async fn mark_sent(&self, ids: &[i64]) -> StoreResult<()> {
         self.hints
             .run(async |c| {
-                sqlx::query("UPDATE outbox SET sent_at = now() WHERE id = ANY($1)")
+                // Gone rather than marked: a delete writes no new row version
+                // and no index entries; the events table is the history.
+                sqlx::query("DELETE FROM outbox WHERE id = ANY($1)")
                     .bind(ids)
                     .execute(c)
                     .await

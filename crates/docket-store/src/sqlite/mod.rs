@@ -266,18 +266,8 @@ impl Store for SqliteStore {
         .bind(&p.number)
         .bind(p.gross.map(|g| g.amount.to_string()))
         .bind(p.gross.map(|g| g.currency.to_string()))
-        .bind(
-            p.extracted
-                .as_ref()
-                .map(serde_json::to_string)
-                .transpose()?,
-        )
-        .bind(
-            p.match_result
-                .as_ref()
-                .map(serde_json::to_string)
-                .transpose()?,
-        )
+        .bind(p.extracted.as_ref().map(|j| j.get()))
+        .bind(p.match_result.as_ref().map(|j| j.get()))
         .bind(p.reasons.as_ref().map(serde_json::to_string).transpose()?)
         .bind(&p.erp_ref)
         .bind(id.as_str())
