@@ -17,7 +17,7 @@ use sqlx::Row;
 use support::{Deployment, terminate, unfinished};
 
 /// Documents per fault test: enough that workers are busy when the fault hits.
-const DOCUMENTS: usize = 150;
+const DOCUMENTS: usize = 300;
 
 fn bulk(dir: &Path, seed: u64) -> BTreeMap<String, String> {
     let files = docket_fixtures::bulk::generate(DOCUMENTS, seed).unwrap();
