@@ -1,8 +1,10 @@
 //! Fault tests on the real services, with a few hundred generated documents and
 //! several worker processes: (a) a worker killed with SIGKILL mid-run, (b) every
-//! broker connection of the workers closed mid-run. In both, every document
-//! reaches its decision, none is lost, none is booked twice (checked in the
-//! store, the posting ledger and the ERP's own records).
+//! broker connection of the workers closed mid-run, (c) PostgreSQL restarted
+//! mid-run. In each, every document reaches its decision, none is lost, none is
+//! booked twice (checked in the store, the posting ledger and the ERP's own
+//! records). (d), work that fails every time being parked, is in
+//! `docket-pipeline/tests/pipeline.rs` on the same services.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
