@@ -313,7 +313,7 @@ impl Store for PgStore {
                kind = COALESCE($2, d.kind), supplier_id = COALESCE($3, d.supplier_id), \
                supplier_name = COALESCE($4, d.supplier_name), number = COALESCE($5, d.number), \
                gross_amount = COALESCE($6, d.gross_amount), currency = COALESCE($7, d.currency), \
-               extracted_json = COALESCE($8, d.extracted_json), match_json = COALESCE($9, d.match_json), \
+               extracted_json = COALESCE($8::json, d.extracted_json), match_json = COALESCE($9::json, d.match_json), \
                reasons_json = COALESCE($10, d.reasons_json), erp_ref = COALESCE($11, d.erp_ref) \
                FROM current c WHERE d.id = c.id AND c.state = ANY($13) \
                RETURNING d.id, c.state AS from_state), \
@@ -333,8 +333,8 @@ impl Store for PgStore {
         .bind(&p.number)
         .bind(p.gross.map(|g| g.amount))
         .bind(p.gross.map(|g| g.currency.to_string()))
-        .bind(p.extracted.as_ref().map(Json))
-        .bind(p.match_result.as_ref().map(Json))
+        .bind(p.extracted.as_ref().map(|j| j.get()))
+        .bind(p.match_result.as_ref().map(|j| j.get()))
         .bind(p.reasons.as_ref().map(Json))
         .bind(&p.erp_ref)
         .bind(id.as_str())
