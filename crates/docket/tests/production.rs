@@ -49,6 +49,60 @@ async fn docket_run_on_postgres_and_rabbitmq_decides_like_the_demo() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn readiness_fails_with_the_reason_when_the_database_goes_away() {
+    let fixtures = repo().join("fixtures");
+    let deployment = Deployment::new(&fixtures.join("inbox"), &fixtures.join("erp"));
+    let health = free_port();
+    let mut worker = deployment
+        .command(&["worker", "--stage", "all"])
+        .env("DOCKET__HEALTH__LISTEN", &health)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::new();
+    let readyz = format!("http://{health}/readyz");
+    let mut ready = None;
+    for _ in 0..100 {
+        if let Ok(response) = client.get(&readyz).send().await {
+            ready = Some(response.status().as_u16());
+            if ready == Some(200) {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // The database disappears under the running worker.
+    let (server, name) = deployment.db_url.rsplit_once('/').unwrap();
+    let admin = sqlx::PgPool::connect(&format!("{server}/postgres"))
+        .await
+        .unwrap();
+    sqlx::query(&format!("DROP DATABASE \"{name}\" WITH (FORCE)"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    let gone = client.get(&readyz).send().await.unwrap();
+    let gone = (gone.status().as_u16(), gone.text().await.unwrap());
+    let live = client
+        .get(format!("http://{health}/healthz"))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16();
+    terminate(&mut worker);
+    let stderr = stderr_of(&mut worker);
+    deployment.clean_up().await;
+    assert_eq!(ready, Some(200), "ready before; the worker said:\n{stderr}");
+    assert_eq!(gone.0, 503, "{gone:?}");
+    assert!(gone.1.starts_with("not ready: the store"), "{gone:?}");
+    assert_eq!(
+        live, 200,
+        "still alive: the orchestrator must not restart it"
+    );
+}
+
 /// A loopback address with a port nobody listens on.
 fn free_port() -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
