@@ -21,8 +21,8 @@ use docket_domain::{DocumentState, Stage, WorkMessage};
 
 pub use error::StoreError;
 pub use model::{
-    DocumentId, DocumentRecord, Event, IngestOutcome, LedgerEntry, LedgerState, NewDocument,
-    OutboxEntry, Patch, StoreStatus, StoredJson, Transition,
+    DocumentId, DocumentRecord, Event, IngestOutcome, LedgerEntry, LedgerState, LedgerUpdate,
+    NewDocument, OutboxEntry, Patch, StoreStatus, StoredJson, Transition,
 };
 
 /// The result type of store operations.

@@ -96,6 +96,21 @@ pub struct Patch {
     pub reasons: Option<Vec<Reason>>,
     /// The ERP's own reference after booking.
     pub erp_ref: Option<String>,
+    /// The posting-ledger entry this change settles, recorded with it.
+    pub ledger: Option<LedgerUpdate>,
+}
+
+/// How a posting attempt ended, for the posting ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerUpdate {
+    /// The idempotency key of the entry.
+    pub key: String,
+    /// The entry's new state.
+    pub state: LedgerState,
+    /// The ERP's reference, once posted.
+    pub erp_ref: Option<String>,
+    /// Why nothing was posted.
+    pub error: Option<String>,
 }
 
 /// A guarded state change.

@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use docket_store::postgres::PgStore;
 use docket_store::sqlite::SqliteStore;
-use docket_store::{DocumentId, IngestOutcome, LedgerState, NewDocument, Patch, Store, Transition};
+use docket_store::{
+    DocumentId, IngestOutcome, LedgerState, LedgerUpdate, NewDocument, Patch, Store, Transition,
+};
 use sqlx::postgres::PgConnectOptions;
 
 fn new_doc(name: &str, bytes: &[u8]) -> NewDocument {
@@ -305,6 +307,40 @@ async fn the_posting_ledger_counts_attempts_and_keeps_the_reference() {
                 .ledger_record("missing", LedgerState::Posted, None, None)
                 .await
                 .is_err()
+        );
+    }
+    set.done().await;
+}
+
+#[tokio::test]
+async fn a_transition_settles_its_posting_ledger_entry_with_it() {
+    let set = stores().await;
+    for (name, store) in set.iter() {
+        let id = store
+            .ingest(new_doc("a.pdf", b"x"))
+            .await
+            .unwrap()
+            .id()
+            .clone();
+        store.ledger_begin("K", &id).await.unwrap();
+        let mut t = to(DocumentState::Booked, &[DocumentState::Received], None);
+        t.patch.ledger = Some(LedgerUpdate {
+            key: "K".into(),
+            state: LedgerState::Posted,
+            erp_ref: Some("5105600001".into()),
+            error: None,
+        });
+        assert!(store.transition(&id, t).await.unwrap(), "{name}");
+        let entry = store.ledger_begin("K", &id).await.unwrap();
+        assert_eq!(
+            (entry.state, entry.erp_ref.as_deref(), entry.attempts),
+            (LedgerState::Posted, Some("5105600001"), 1),
+            "{name}: recorded with the state change, not counted as a new attempt"
+        );
+        assert_eq!(
+            store.document(&id).await.unwrap().state,
+            DocumentState::Booked,
+            "{name}"
         );
     }
     set.done().await;

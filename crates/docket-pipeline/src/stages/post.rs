@@ -8,7 +8,7 @@ use docket_domain::erp::BookingRequest;
 use docket_domain::{DocumentState, Reason, ReasonCode, Stage};
 use docket_erp::ErpError;
 use docket_matching::MatchOutcome;
-use docket_store::{DocumentId, DocumentRecord, LedgerState, Patch, Transition};
+use docket_store::{DocumentId, DocumentRecord, LedgerState, LedgerUpdate, Patch, Transition};
 
 use super::settle;
 use crate::{Pipeline, PipelineError};
@@ -100,7 +100,7 @@ pub async fn run(pipeline: &Pipeline, record: DocumentRecord) -> Result<(), Pipe
     }
 }
 
-/// Records a booking in the ledger, then moves the document to `booked`.
+/// Moves the document to `booked`, recording the booking in the ledger with it.
 async fn posted(
     pipeline: &Pipeline,
     id: &DocumentId,
@@ -108,16 +108,17 @@ async fn posted(
     erp_ref: &str,
     detail: String,
 ) -> Result<(), PipelineError> {
-    let key = &request.idempotency_key;
-    pipeline
-        .store
-        .ledger_record(key, LedgerState::Posted, Some(erp_ref), None)
-        .await?;
     let transition = Transition {
         from: POSTABLE.to_vec(),
         to: DocumentState::Booked,
         patch: Patch {
             erp_ref: Some(erp_ref.to_string()),
+            ledger: Some(LedgerUpdate {
+                key: request.idempotency_key.clone(),
+                state: LedgerState::Posted,
+                erp_ref: Some(erp_ref.to_string()),
+                error: None,
+            }),
             ..Patch::default()
         },
         enqueue: None,
@@ -128,7 +129,7 @@ async fn posted(
     Ok(())
 }
 
-/// Records in the ledger why nothing was booked, then moves the document to `to`.
+/// Moves the document to `to`, recording in the ledger why nothing was booked.
 async fn not_posted(
     pipeline: &Pipeline,
     id: &DocumentId,
@@ -136,13 +137,14 @@ async fn not_posted(
     to: DocumentState,
     reason: Reason,
 ) -> Result<(), PipelineError> {
-    let key = &request.idempotency_key;
-    pipeline
-        .store
-        .ledger_record(key, LedgerState::Failed, None, Some(&reason.message))
-        .await?;
     let detail = reason.message.clone();
-    let t = settle(Stage::Post, &POSTABLE, to, vec![reason], detail);
+    let mut t = settle(Stage::Post, &POSTABLE, to, vec![reason], detail.clone());
+    t.patch.ledger = Some(LedgerUpdate {
+        key: request.idempotency_key.clone(),
+        state: LedgerState::Failed,
+        erp_ref: None,
+        error: Some(detail),
+    });
     pipeline.store.transition(id, t).await?;
     Ok(())
 }

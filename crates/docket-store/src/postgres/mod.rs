@@ -300,10 +300,11 @@ impl Store for PgStore {
 
     async fn transition(&self, id: &DocumentId, t: Transition) -> StoreResult<bool> {
         // One statement, so one round trip and one implicit transaction: lock
-        // the row, move it if its state is one of `from`, and record the event
-        // and the outbox message with it. Every document passes here several
-        // times, so the five round trips of begin/select/update/insert/commit
-        // were a large share of the pipeline's cost.
+        // the row, move it if its state is one of `from`, and record the event,
+        // the outbox message and the posting-ledger entry it settles with it.
+        // Every document passes here several times, so the round trips of
+        // begin/select/update/insert/commit were a large share of the
+        // pipeline's cost.
         let from: Vec<&str> = t.from.iter().map(|s| s.as_str()).collect();
         let p = &t.patch;
         let row = self.direct.run(async |c| sqlx::query(
@@ -322,7 +323,10 @@ impl Store for PgStore {
                SELECT id, now(), from_state, $1, $14, $15 FROM moved), \
              queued AS ( \
                INSERT INTO outbox (document_id, stage, attempt, created_at) \
-               SELECT id, $16, 0, now() FROM moved WHERE $16::text IS NOT NULL) \
+               SELECT id, $16, 0, now() FROM moved WHERE $16::text IS NOT NULL), \
+             ledger AS ( \
+               UPDATE posting_ledger SET state = $18, erp_ref = COALESCE($19, erp_ref), \
+               last_error = $20, updated_at = now() WHERE idempotency_key = $17) \
              SELECT (SELECT state FROM current) AS current_state, \
                     (SELECT COUNT(*) FROM moved) AS moved",
         )
@@ -342,6 +346,10 @@ impl Store for PgStore {
         .bind(&t.actor)
         .bind(&t.detail)
         .bind(t.enqueue.map(|s| s.as_str()))
+        .bind(p.ledger.as_ref().map(|l| l.key.as_str()))
+        .bind(p.ledger.as_ref().map(|l| l.state.as_str()))
+        .bind(p.ledger.as_ref().and_then(|l| l.erp_ref.as_deref()))
+        .bind(p.ledger.as_ref().and_then(|l| l.error.as_deref()))
         .fetch_one(c)
         .await).await?;
         let current: Option<String> = row.try_get("current_state")?;

@@ -17,8 +17,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Row, SqlitePool, Transaction};
 
 use crate::{
-    DocumentId, DocumentRecord, Event, IngestOutcome, LedgerEntry, LedgerState, NewDocument,
-    OutboxEntry, Store, StoreError, StoreResult, StoreStatus, Transition, stage_for,
+    DocumentId, DocumentRecord, Event, IngestOutcome, LedgerEntry, LedgerState, LedgerUpdate,
+    NewDocument, OutboxEntry, Store, StoreError, StoreResult, StoreStatus, Transition, stage_for,
 };
 
 mod rows;
@@ -245,10 +245,14 @@ impl Store for SqliteStore {
                 .await?;
         let current =
             parse_state(&current.ok_or_else(|| StoreError::NotFound(format!("document {id}")))?)?;
+        let p = &t.patch;
+        if let Some(ledger) = &p.ledger {
+            update_ledger(&mut tx, ledger).await?;
+        }
         if !t.from.contains(&current) {
+            tx.commit().await?;
             return Ok(false);
         }
-        let p = &t.patch;
         sqlx::query(
             "UPDATE documents SET state = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL, \
              kind = COALESCE(?, kind), supplier_id = COALESCE(?, supplier_id), \
@@ -561,20 +565,17 @@ impl Store for SqliteStore {
         erp_ref: Option<&str>,
         error: Option<&str>,
     ) -> StoreResult<()> {
-        let updated = sqlx::query(
-            "UPDATE posting_ledger SET state = ?, erp_ref = COALESCE(?, erp_ref), \
-             last_error = ?, updated_at = ? WHERE idempotency_key = ?",
-        )
-        .bind(state.as_str())
-        .bind(erp_ref)
-        .bind(error)
-        .bind(now())
-        .bind(key)
-        .execute(&self.pool)
-        .await?;
-        if updated.rows_affected() == 0 {
+        let mut tx = self.pool.begin().await?;
+        let update = LedgerUpdate {
+            key: key.to_string(),
+            state,
+            erp_ref: erp_ref.map(str::to_string),
+            error: error.map(str::to_string),
+        };
+        if !update_ledger(&mut tx, &update).await? {
             return Err(StoreError::NotFound(format!("posting ledger entry {key}")));
         }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -624,4 +625,23 @@ impl Store for SqliteStore {
         status.outbox_unsent = u64::try_from(unsent).unwrap_or(0);
         Ok(status)
     }
+}
+
+/// Records how a posting attempt ended; `false` when there is no such entry.
+async fn update_ledger(
+    tx: &mut Transaction<'_, sqlx::Sqlite>,
+    ledger: &LedgerUpdate,
+) -> StoreResult<bool> {
+    let updated = sqlx::query(
+        "UPDATE posting_ledger SET state = ?, erp_ref = COALESCE(?, erp_ref), \
+         last_error = ?, updated_at = ? WHERE idempotency_key = ?",
+    )
+    .bind(ledger.state.as_str())
+    .bind(&ledger.erp_ref)
+    .bind(&ledger.error)
+    .bind(now())
+    .bind(&ledger.key)
+    .execute(&mut **tx)
+    .await?;
+    Ok(updated.rows_affected() == 1)
 }
