@@ -3,11 +3,16 @@
 //!
 //! A value found in the text gets [`ExtractorKind::Llm`]'s base confidence
 //! and the model's quote as its source text (when the quote is in the text
-//! and contains the value). Otherwise the confidence drops to
-//! [`UNGROUNDED`] (not in the text), [`INJECTED`] (only in text that gives a
-//! language model orders), or at most [`INVALID`] (an IBAN, BIC or VAT id
-//! that fails docket-domain's checks), and the evidence's locator says why,
-//! e.g. `llm answer gross: "2400.49" not found in the document text`.
+//! and contains the value); an IBAN, BIC or VAT id that fails docket-domain's
+//! checks keeps at most [`INVALID`], with the reason in its locator.
+//!
+//! A value the text does not contain, or contains only in text that gives a
+//! language model orders (a possible prompt injection), has no evidence, so
+//! it stays empty (design invariant 4: empty, not guessed). What the model
+//! claimed is kept in a note on the document for the reviewer, e.g.
+//! `gross "2400.49" not found in the document text`.
+
+use std::cell::RefCell;
 
 use chrono::NaiveDate;
 use docket_domain::{
@@ -19,8 +24,7 @@ use rust_decimal::Decimal;
 
 use crate::grounding::{Found, TextIndex};
 use crate::reading::{
-    ASSUMED_CURRENCY, INJECTED, INVALID, LlmLine, LlmReading, Quotes, UNGROUNDED, parse_amount,
-    parse_date,
+    ASSUMED_CURRENCY, INVALID, LlmLine, LlmReading, Quotes, UNGROUNDED, parse_amount, parse_date,
 };
 
 impl LlmReading {
@@ -35,6 +39,7 @@ impl LlmReading {
         let g = Grounder {
             index: TextIndex::new(text),
             quotes: self.quotes,
+            unsupported: RefCell::new(Vec::new()),
         };
         let mut doc = BusinessDocument::empty(g.kind(self.kind.as_deref()), syntax);
         if g.index.has_instructions() {
@@ -136,6 +141,13 @@ impl LlmReading {
             .map(|(i, l)| g.line(i, l, money))
             .filter(|l| *l != Line::default())
             .collect();
+        let unsupported = g.unsupported.into_inner();
+        if !unsupported.is_empty() {
+            doc.header.notes.push(format!(
+                "the language model also gave values without support in the document, left empty: {}",
+                unsupported.join("; ")
+            ));
+        }
         doc
     }
 }
@@ -144,66 +156,56 @@ impl LlmReading {
 struct Grounder {
     index: TextIndex,
     quotes: Quotes,
+    /// What the model claimed without support in the text, for a note.
+    unsupported: RefCell<Vec<String>>,
 }
 
 /// A checker that returns the normalised identifier or why it is invalid.
 type Validator = fn(&str) -> Result<String, DomainError>;
 
 impl Grounder {
-    /// The verdict for a value: its confidence and evidence. `value_found` is
-    /// where the value itself was found; `supports` tells whether a quote
-    /// (found in the text) contains the value.
+    /// The evidence for a value, or `None` (and a line for the note) when
+    /// the text does not support it. `value_found` is where the value itself
+    /// was found; `supports` tells whether a quote (found in the text)
+    /// contains the value.
     fn judge(
         &self,
         key: &str,
         shown: &str,
         value_found: Found,
         supports: impl Fn(&str) -> bool,
-    ) -> (Confidence, Evidence) {
+    ) -> Option<Evidence> {
         let quote = self.quotes.get(key);
         let quote_found = quote.map_or(Found::Nowhere, |q| self.index.find_text(q));
         let quote_supports = quote.is_some_and(&supports);
-        let base = ExtractorKind::Llm.base_confidence();
-        let (confidence, source_text, verdict) = if value_found == Found::InText
-            || (quote_found == Found::InText && quote_supports)
-        {
+        if value_found == Found::InText || (quote_found == Found::InText && quote_supports) {
             let source = match (quote, quote_found) {
                 (Some(q), Found::InText) if quote_supports => q.to_string(),
                 _ => shown.to_string(),
             };
-            (base, Some(source), None)
-        } else if value_found == Found::OnlyInInstructions
+            return Some(Evidence {
+                extractor: ExtractorKind::Llm,
+                page: None,
+                bbox: None,
+                source_text: Some(source),
+                locator: Some(format!("llm answer {key}")),
+            });
+        }
+        let why = if value_found == Found::OnlyInInstructions
             || (quote_found == Found::OnlyInInstructions && quote_supports)
         {
-            (
-                Confidence::new(INJECTED),
-                quote.map(str::to_string),
-                Some(format!(
-                    "{shown:?} found only in text that gives instructions to a language model (possible prompt injection)"
-                )),
-            )
+            "found only in text that gives instructions to a language model (possible prompt injection)"
+                .to_string()
         } else {
             let quoted = quote
                 .map(|q| format!(" (the model quoted {:?})", crate::error::shorten(q, 120)))
                 .unwrap_or_default();
-            (
-                Confidence::new(UNGROUNDED),
-                None,
-                Some(format!("{shown:?} not found in the document text{quoted}")),
-            )
+            format!("not found in the document text{quoted}")
         };
-        let locator = match verdict {
-            Some(v) => format!("llm answer {key}: {v}"),
-            None => format!("llm answer {key}"),
-        };
-        let evidence = Evidence {
-            extractor: ExtractorKind::Llm,
-            page: None,
-            bbox: None,
-            source_text,
-            locator: Some(locator),
-        };
-        (confidence, evidence)
+        self.unsupported
+            .borrow_mut()
+            .push(format!("{key} {shown:?} {why}"));
+        None
     }
 
     fn field<T>(
@@ -213,36 +215,40 @@ impl Grounder {
         shown: &str,
         found: Found,
         supports: impl Fn(&str) -> bool,
-    ) -> Field<T> {
-        let (confidence, evidence) = self.judge(key, shown, found, supports);
-        Field::new(value, evidence).with_confidence(confidence)
+    ) -> Option<Field<T>> {
+        let evidence = self.judge(key, shown, found, supports)?;
+        Some(Field::new(value, evidence))
     }
 
     fn kind(&self, raw: Option<&str>) -> Field<DocumentKind> {
         let parsed = raw.and_then(parse_kind);
-        let Some((kind, words)) = parsed else {
-            let evidence = Evidence {
-                extractor: ExtractorKind::Llm,
-                page: None,
-                bbox: None,
-                source_text: None,
-                locator: Some(match raw {
-                    Some(r) => format!("llm answer kind: {r:?} is not a kind Docket knows"),
-                    None => "llm answer kind: the language model named no kind".to_string(),
-                }),
-            };
-            return Field::new(DocumentKind::Other, evidence)
-                .with_confidence(Confidence::new(UNGROUNDED));
+        if let Some((kind, words)) = parsed {
+            let found = words
+                .iter()
+                .map(|w| self.index.find_text(w))
+                .min_by_key(|f| *f as u8)
+                .unwrap_or(Found::Nowhere);
+            let field = self.field("kind", kind, kind.as_str(), found, |q| {
+                let q = crate::grounding::normalise(q);
+                words.iter().any(|w| q.contains(w))
+            });
+            if let Some(field) = field {
+                return field;
+            }
+        }
+        // A document always has a kind: without evidence it is `other`, unsure.
+        let evidence = Evidence {
+            extractor: ExtractorKind::Llm,
+            page: None,
+            bbox: None,
+            source_text: None,
+            locator: Some(match (raw, parsed) {
+                (Some(r), None) => format!("llm answer kind: {r:?} is not a kind Docket knows"),
+                (Some(r), Some(_)) => format!("llm answer kind: {r:?} is not shown by the text"),
+                (None, _) => "llm answer kind: the language model named no kind".to_string(),
+            }),
         };
-        let found = words
-            .iter()
-            .map(|w| self.index.find_text(w))
-            .min_by_key(|f| *f as u8)
-            .unwrap_or(Found::Nowhere);
-        self.field("kind", kind, kind.as_str(), found, |q| {
-            let q = crate::grounding::normalise(q);
-            words.iter().any(|w| q.contains(w))
-        })
+        Field::new(DocumentKind::Other, evidence).with_confidence(Confidence::new(UNGROUNDED))
     }
 
     fn text(&self, key: &str, value: &str) -> Option<Field<String>> {
@@ -252,9 +258,9 @@ impl Grounder {
         }
         let found = self.index.find_text(value);
         let needle = crate::grounding::normalise(value);
-        Some(self.field(key, value.to_string(), value, found, |q| {
+        self.field(key, value.to_string(), value, found, |q| {
             crate::grounding::contains_bounded(&crate::grounding::normalise(q), &needle)
-        }))
+        })
     }
 
     /// An identifier: looked up without punctuation, normalised and checked by
@@ -273,12 +279,12 @@ impl Grounder {
         let found = self.index.find_identifier(value);
         let supports = |q: &str| normalize::compact_identifier(q).contains(&compact);
         let Some((what, validate)) = check else {
-            return Some(self.field(key, value.to_string(), value, found, supports));
+            return self.field(key, value.to_string(), value, found, supports);
         };
         match validate(value) {
-            Ok(normalised) => Some(self.field(key, normalised, value, found, supports)),
+            Ok(normalised) => self.field(key, normalised, value, found, supports),
             Err(e) => {
-                let mut f = self.field(key, compact.clone(), value, found, supports);
+                let mut f = self.field(key, compact.clone(), value, found, supports)?;
                 f.confidence = Confidence::new(f.confidence.value().min(INVALID));
                 let reason = match e {
                     DomainError::InvalidIban { reason, .. }
@@ -296,32 +302,32 @@ impl Grounder {
     fn date(&self, key: &str, raw: &str) -> Option<Field<NaiveDate>> {
         let date = parse_date(raw)?;
         let found = self.index.find_date(date);
-        Some(self.field(key, date, raw, found, |q| {
+        self.field(key, date, raw, found, |q| {
             let tokens: Vec<&str> = q.split_whitespace().collect();
             [DateOrder::DayFirst, DateOrder::MonthFirst]
                 .into_iter()
                 .any(|o| find_dates(&tokens, o).iter().any(|(_, _, d)| *d == date))
-        }))
+        })
     }
 
     fn currency(&self, key: &str, raw: &str) -> Option<Field<Currency>> {
         let currency = Currency::from_symbol_or_code(raw)?;
         let found = self.index.find_currency(currency);
-        Some(self.field(key, currency, raw, found, |q| {
+        self.field(key, currency, raw, found, |q| {
             q.split_whitespace().any(|t| {
                 docket_extract::layout::numbers::currency_token(t) == Some(currency)
                     || t.contains(currency.code())
             })
-        }))
+        })
     }
 
     fn decimal(&self, key: &str, raw: &str) -> Option<Field<Decimal>> {
         let value = parse_amount(raw)?;
         let found = self.index.find_number(value);
-        Some(self.field(key, value, raw, found, |q| {
+        self.field(key, value, raw, found, |q| {
             let tokens: Vec<&str> = q.split_whitespace().collect();
             crate::grounding::numbers_in(&tokens).contains(&value.abs())
-        }))
+        })
     }
 
     fn money(

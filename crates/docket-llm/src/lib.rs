@@ -4,10 +4,11 @@
 //! to over the OpenAI-compatible chat-completions protocol
 //! (`POST {base}/chat/completions`), and turns the model's answer into a
 //! [`docket_domain::BusinessDocument`] whose values are *grounded*: a value the
-//! document text does not contain, an IBAN or VAT id that fails its check
-//! digits, or a value found only in text that gives the model orders (prompt
-//! injection) keeps a confidence far below any booking threshold, so a person
-//! looks (design invariant 4).
+//! document text does not contain, or contains only in text that gives the
+//! model orders (prompt injection), stays empty with a note saying what the
+//! model claimed; an IBAN or VAT id that fails its check digits keeps a
+//! confidence far below any booking threshold, so a person looks (design
+//! invariant 4).
 //!
 //! - [`settings`]: [`LlmSettings`], typed and with the API key redacted;
 //! - [`client`]: [`LlmClient`], one pooled HTTP client, bounded concurrency,

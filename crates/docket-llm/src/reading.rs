@@ -7,12 +7,12 @@
 //! wrong JSON type (an object where a string belongs) are a schema error.
 //!
 //! [`LlmReading::into_document`] (in [`crate::convert`]) turns it into a
-//! document, checking every value against the text; the confidence levels
-//! it uses for values that fail a check are defined here. All of them are
-//! far below [`docket_domain::Confidence::REVIEW_THRESHOLD`] (and below
-//! [`docket_domain::ExtractorKind::Llm`]'s base confidence), so such a document goes to a
-//! person with the reason in the evidence. Parsing never invents: an amount
-//! or date that does not parse is absent, not zero or today.
+//! document, checking every value against the text: a value the text does
+//! not support stays empty, and one that fails a check keeps a confidence
+//! defined here, far below [`docket_domain::Confidence::REVIEW_THRESHOLD`],
+//! so the document goes to a person with the reason in the evidence. Parsing
+//! never invents: an amount or date that does not parse is absent, not zero
+//! or today.
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -27,10 +27,9 @@ use serde_json::Value;
 
 use crate::LlmError;
 
-/// Confidence of a value the document text does not contain.
+/// Confidence of a document kind the text does not show (a document always
+/// has a kind; any other value without support in the text is left empty).
 pub const UNGROUNDED: f32 = 0.05;
-/// Confidence of a value found only in text addressed to a language model.
-pub const INJECTED: f32 = 0.02;
 /// Highest confidence of an identifier that fails its check digits or format.
 pub const INVALID: f32 = 0.1;
 /// Highest confidence of an amount whose currency had to be assumed.

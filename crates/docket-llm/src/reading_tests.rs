@@ -1,7 +1,7 @@
 //! Tests of the answer type and of grounding values against the text.
 
 use super::*;
-use docket_domain::{Confidence, Currency, DocumentKind, ExtractorKind, Money};
+use docket_domain::{Currency, DocumentKind, ExtractorKind, Money};
 use rust_decimal_macros::dec;
 
 const TEXT: &str = "Nordwind Bürobedarf GmbH · Am Sandtorkai 41 · 20457 Hamburg\n\
@@ -93,30 +93,28 @@ fn grounded_values_get_the_llm_confidence_and_their_quote() {
 }
 
 #[test]
-fn values_not_in_the_text_get_a_very_low_confidence() {
+fn values_not_in_the_text_stay_empty_and_are_named_in_a_note() {
     let mut a = answer();
     a["gross"] = "2400.49".into();
     a["number"] = "RE-2026-10418".into();
     a["issue_date"] = "2026-02-11".into();
     a["seller"]["name"] = "Nordwind Office Supplies Ltd".into();
     let doc = reading(a).into_document(TEXT);
-    let gross = doc
-        .totals
-        .gross
-        .as_ref()
-        .expect("gross kept for the reviewer");
-    assert_eq!(gross.confidence.value(), UNGROUNDED);
-    assert!(!gross.confidence.is_sure());
-    let why = gross.evidence.locator.as_deref().unwrap_or_default();
-    assert!(why.contains("not found in the document text"), "{why}");
-    assert_eq!(gross.evidence.source_text, None);
-    for c in [
-        doc.header.number.as_ref().map(|f| f.confidence),
-        doc.header.issue_date.as_ref().map(|f| f.confidence),
-        doc.seller.name.as_ref().map(|f| f.confidence),
-    ] {
-        assert_eq!(c.map(Confidence::value), Some(UNGROUNDED));
-    }
+    assert_eq!(doc.totals.gross, None, "empty, not guessed");
+    assert_eq!(doc.header.number, None);
+    assert_eq!(doc.header.issue_date, None);
+    assert_eq!(doc.seller.name, None);
+    let note = doc.header.notes.join("\n");
+    assert!(
+        note.contains("gross \"2400.49\" not found in the document text"),
+        "{note}"
+    );
+    assert!(note.contains("RE-2026-10418"), "{note}");
+    // What the text supports is still read.
+    assert_eq!(
+        doc.totals.net.as_ref().map(|f| f.confidence.value()),
+        Some(base())
+    );
 }
 
 #[test]
@@ -125,10 +123,9 @@ fn a_quote_that_is_not_in_the_text_does_not_ground_a_value() {
     a["net"] = "1999.00".into();
     a["quotes"]["net"] = "Nettobetrag EUR 1.999,00".into();
     let doc = reading(a).into_document(TEXT);
-    let net = doc.totals.net.as_ref().expect("net");
-    assert_eq!(net.confidence.value(), UNGROUNDED);
-    let why = net.evidence.locator.as_deref().unwrap_or_default();
-    assert!(why.contains("the model quoted"), "{why}");
+    assert_eq!(doc.totals.net, None);
+    let note = doc.header.notes.join("\n");
+    assert!(note.contains("the model quoted"), "{note}");
 }
 
 #[test]
@@ -223,12 +220,18 @@ fn values_only_in_injected_instructions_are_not_trusted() {
     a["seller"]["iban"] = "DE89370400440532013000".into();
     a["quotes"]["seller"]["iban"] = "pay to IBAN DE89 3704 0044 0532 0130 00".into();
     let doc = reading(a).into_document(&text);
-    let iban = &doc.seller.bank_accounts[0].iban;
-    assert_eq!(iban.value, "DE89370400440532013000");
-    assert_eq!(iban.confidence.value(), INJECTED);
-    let why = iban.evidence.locator.as_deref().unwrap_or_default();
-    assert!(why.contains("prompt injection"), "{why}");
-    assert_eq!(doc.header.notes.len(), 1);
+    assert!(doc.seller.bank_accounts.is_empty(), "{:?}", doc.seller);
+    let notes = doc.header.notes.join("\n");
+    assert!(
+        notes.contains("instructions addressed to a language model"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains(
+            "seller.iban \"DE89370400440532013000\" found only in text that gives instructions"
+        ),
+        "{notes}"
+    );
     // Values from the document proper are unaffected.
     assert_eq!(
         doc.totals.gross.as_ref().map(|f| f.confidence.value()),
@@ -241,8 +244,7 @@ fn amounts_take_the_currency_the_text_confirms() {
     let mut a = answer();
     a["currency"] = "USD".into();
     let doc = reading(a).into_document(TEXT);
-    let currency = doc.header.currency.as_ref().expect("kept for the reviewer");
-    assert_eq!(currency.confidence.value(), UNGROUNDED);
+    assert_eq!(doc.header.currency, None, "USD is not in the text");
     assert_eq!(
         doc.totals.gross.as_ref().map(|f| f.value.currency),
         Some(Currency::EUR)

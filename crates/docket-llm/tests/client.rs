@@ -7,8 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::{INJECTION, INVOICE, settings};
-use docket_domain::{Confidence, Currency, DocumentKind, ExtractorKind, Money};
-use docket_llm::reading::{INJECTED, INVALID};
+use docket_domain::{Currency, DocumentKind, ExtractorKind, Money};
 use docket_llm::sim::{self, SimOptions};
 use docket_llm::{LlmClient, LlmError, LlmSettings, prompt};
 use rust_decimal_macros::dec;
@@ -338,14 +337,11 @@ async fn an_injected_iban_the_model_obeys_is_not_trusted() {
     assert_eq!(claimed.as_deref(), Some("DE89370400440532013000"));
     let doc = reading.into_document(&text);
     // ... and Docket does not: a valid IBAN, written in the text, but only in
-    // the injected instruction.
-    let iban = &doc.seller.bank_accounts[0].iban;
-    assert_eq!(iban.value, "DE89370400440532013000");
-    assert_eq!(iban.confidence, Confidence::new(INJECTED));
-    assert!(!iban.confidence.is_sure());
-    let why = iban.evidence.locator.as_deref().unwrap_or_default();
-    assert!(why.contains("possible prompt injection"), "{why}");
-    assert_eq!(doc.header.notes.len(), 1, "{:?}", doc.header.notes);
+    // the injected instruction, is no evidence; the reviewer reads why.
+    assert!(doc.seller.bank_accounts.is_empty(), "{:?}", doc.seller);
+    let notes = doc.header.notes.join("\n");
+    assert!(notes.contains("possible prompt injection"), "{notes}");
+    assert!(notes.contains("DE89370400440532013000"), "{notes}");
     // The rest of the document is read as before.
     assert_eq!(
         doc.totals.gross.as_ref().map(|f| f.confidence),
@@ -354,7 +350,7 @@ async fn an_injected_iban_the_model_obeys_is_not_trusted() {
 }
 
 #[tokio::test]
-async fn an_injected_iban_with_wrong_check_digits_fails_validation() {
+async fn an_injected_iban_with_wrong_check_digits_is_left_out_too() {
     let injection = INJECTION.replace("0130 00", "0130 01");
     let text = format!("{INVOICE}{injection}");
     let gullible = start(SimOptions {
@@ -367,11 +363,11 @@ async fn an_injected_iban_with_wrong_check_digits_fails_validation() {
         .await
         .expect("read")
         .into_document(&text);
-    let iban = &doc.seller.bank_accounts[0].iban;
-    assert_eq!(iban.value, "DE89370400440532013001");
-    assert!(iban.confidence.value() <= INVALID, "{iban:?}");
-    let why = iban.evidence.locator.as_deref().unwrap_or_default();
-    assert!(why.contains("not a valid IBAN"), "{why}");
+    // Only in the injected instruction: no evidence, so no bank account,
+    // whatever its check digits.
+    assert!(doc.seller.bank_accounts.is_empty(), "{:?}", doc.seller);
+    let notes = doc.header.notes.join("\n");
+    assert!(notes.contains("DE89370400440532013001"), "{notes}");
 }
 
 #[tokio::test]

@@ -106,15 +106,6 @@ pub trait Store: Send + Sync {
     /// The posting ledger entry for a key, creating it as `pending` for this document if absent.
     async fn ledger_begin(&self, key: &str, id: &DocumentId) -> StoreResult<LedgerEntry>;
 
-    /// Records the outcome of a posting attempt.
-    async fn ledger_record(
-        &self,
-        key: &str,
-        state: LedgerState,
-        erp_ref: Option<&str>,
-        error: Option<&str>,
-    ) -> StoreResult<()>;
-
     /// The event log of a document, oldest first.
     async fn events(&self, id: &DocumentId) -> StoreResult<Vec<Event>>;
 

@@ -304,6 +304,19 @@ mod tests {
         }
     }
 
+    /// A temporary folder with a `seed/` of one supplier.
+    fn seed_folder() -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let seed = dir.path().join("seed");
+        std::fs::create_dir_all(&seed).unwrap();
+        std::fs::write(
+            seed.join("suppliers.json"),
+            serde_json::to_vec(&vec![supplier()]).unwrap(),
+        )
+        .unwrap();
+        (dir, seed)
+    }
+
     fn seeded() -> ErpSnapshot {
         ErpSnapshot {
             suppliers: vec![supplier()],
@@ -396,14 +409,7 @@ mod tests {
 
     #[tokio::test]
     async fn bookings_survive_a_restart_through_the_state_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let seed = dir.path().join("seed");
-        std::fs::create_dir_all(&seed).unwrap();
-        std::fs::write(
-            seed.join("suppliers.json"),
-            serde_json::to_vec(&vec![supplier()]).unwrap(),
-        )
-        .unwrap();
+        let (dir, seed) = seed_folder();
         let state = dir.path().join("state/sandbox.json");
         {
             let erp = SandboxErp::open(&seed, &state).unwrap();
@@ -416,14 +422,7 @@ mod tests {
 
     #[tokio::test]
     async fn two_processes_sharing_a_state_file_see_each_others_bookings() {
-        let dir = tempfile::tempdir().unwrap();
-        let seed = dir.path().join("seed");
-        std::fs::create_dir_all(&seed).unwrap();
-        std::fs::write(
-            seed.join("suppliers.json"),
-            serde_json::to_vec(&vec![supplier()]).unwrap(),
-        )
-        .unwrap();
+        let (dir, seed) = seed_folder();
         let state = dir.path().join("sandbox.json");
         let first = SandboxErp::open(&seed, &state).unwrap();
         let second = SandboxErp::open(&seed, &state).unwrap();

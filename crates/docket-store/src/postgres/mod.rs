@@ -34,14 +34,16 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/post
 pub struct PgStore {
     /// For the record: every commit is durable before it returns.
     pool: PgPool,
-    /// The hot single statements of the record (transitions, claims, the
-    /// ledger), without sqlx's test of every connection on release (see
+    /// The hot single statements of the record (transitions, leases, claims,
+    /// the ledger), without sqlx's test of every connection on release (see
     /// [`direct`]); durable like `pool`.
     direct: Arc<DirectPool>,
-    /// For hints whose loss in a database crash is harmless (leases, outbox
-    /// claims and sent marks: the state guards, the sweeper and idempotent
-    /// handlers cover a lost one): commits return before the WAL is flushed.
-    /// Flushing the WAL is what every worker waited on most.
+    /// For hints whose loss in a database crash is harmless, so their commits
+    /// return before the WAL is flushed: outbox claims and sent marks (a lost
+    /// one publishes a message twice, which state-guarded handlers ignore) and
+    /// lease releases (a lost one lets the lease run out). A lease itself is
+    /// not a hint: it keeps two workers from posting the same document at once,
+    /// so it is taken durably.
     hints: Arc<DirectPool>,
 }
 
@@ -534,7 +536,7 @@ impl Store for PgStore {
         ttl: Duration,
     ) -> StoreResult<Option<DocumentRecord>> {
         let states: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
-        let row = self.hints.run(async |c| sqlx::query(&format!(
+        let row = self.direct.run(async |c| sqlx::query(&format!(
             "UPDATE documents SET lease_owner = $1, lease_until = now() + $2 * interval '1 millisecond' \
              WHERE id = $3 AND state = ANY($4) \
              AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $1) \
@@ -601,34 +603,6 @@ impl Store for PgStore {
             erp_ref: row.try_get("erp_ref")?,
             attempts: u32::try_from(row.try_get::<i32, _>("attempts")?).unwrap_or(u32::MAX),
         })
-    }
-
-    async fn ledger_record(
-        &self,
-        key: &str,
-        state: LedgerState,
-        erp_ref: Option<&str>,
-        error: Option<&str>,
-    ) -> StoreResult<()> {
-        let updated = self
-            .direct
-            .run(async |c| {
-                sqlx::query(
-                    "UPDATE posting_ledger SET state = $1, erp_ref = COALESCE($2, erp_ref), \
-             last_error = $3, updated_at = now() WHERE idempotency_key = $4",
-                )
-                .bind(state.as_str())
-                .bind(erp_ref)
-                .bind(error)
-                .bind(key)
-                .execute(c)
-                .await
-            })
-            .await?;
-        if updated.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("posting ledger entry {key}")));
-        }
-        Ok(())
     }
 
     async fn events(&self, id: &DocumentId) -> StoreResult<Vec<Event>> {

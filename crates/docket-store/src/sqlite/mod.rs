@@ -558,27 +558,6 @@ impl Store for SqliteStore {
         })
     }
 
-    async fn ledger_record(
-        &self,
-        key: &str,
-        state: LedgerState,
-        erp_ref: Option<&str>,
-        error: Option<&str>,
-    ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
-        let update = LedgerUpdate {
-            key: key.to_string(),
-            state,
-            erp_ref: erp_ref.map(str::to_string),
-            error: error.map(str::to_string),
-        };
-        if !update_ledger(&mut tx, &update).await? {
-            return Err(StoreError::NotFound(format!("posting ledger entry {key}")));
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
     async fn events(&self, id: &DocumentId) -> StoreResult<Vec<Event>> {
         let rows = sqlx::query(
             "SELECT at, from_state, to_state, actor, detail FROM events \
@@ -627,12 +606,13 @@ impl Store for SqliteStore {
     }
 }
 
-/// Records how a posting attempt ended; `false` when there is no such entry.
+/// Records how a posting attempt ended (the entry exists: `ledger_begin`
+/// opened it before the attempt).
 async fn update_ledger(
     tx: &mut Transaction<'_, sqlx::Sqlite>,
     ledger: &LedgerUpdate,
-) -> StoreResult<bool> {
-    let updated = sqlx::query(
+) -> StoreResult<()> {
+    sqlx::query(
         "UPDATE posting_ledger SET state = ?, erp_ref = COALESCE(?, erp_ref), \
          last_error = ?, updated_at = ? WHERE idempotency_key = ?",
     )
@@ -643,5 +623,5 @@ async fn update_ledger(
     .bind(&ledger.key)
     .execute(&mut **tx)
     .await?;
-    Ok(updated.rows_affected() == 1)
+    Ok(())
 }
