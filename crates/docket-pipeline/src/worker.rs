@@ -64,15 +64,20 @@ async fn process(
     // whose document is leased elsewhere (or has moved on) is dropped; if that
     // worker dies, the sweeper finds the expired lease.
     let states = states_for(message.stage);
-    let Some(record) = pipeline
-        .store
-        .lease(&id, states, owner, pipeline.lease_ttl)
-        .await?
-    else {
+    let ttl = pipeline.lease_ttl;
+    // The extract stage reads the bytes: they come with the lease.
+    let leased = if message.stage == Stage::Extract {
+        let leased = pipeline.store.lease_with_bytes(&id, states, owner, ttl).await?;
+        leased.map(|(record, bytes)| (record, Some(bytes)))
+    } else {
+        let leased = pipeline.store.lease(&id, states, owner, ttl).await?;
+        leased.map(|record| (record, None))
+    };
+    let Some((record, bytes)) = leased else {
         delivery.ack().await?;
         return Ok(());
     };
-    let result = handle(pipeline, message.stage, record).await;
+    let result = handle(pipeline, message.stage, record, bytes).await;
     // A handler that succeeded moved the document on, and the transition ended
     // the lease (or found the state moved on, and the lease no longer matters);
     // after a failure the lease is given back so a retry can take it at once.

@@ -273,7 +273,7 @@ async fn repeated_and_stale_messages_change_nothing() {
     // handler must still leave it alone when given it.
     for stage in Stage::ALL {
         let record = pipeline.store.document(&id).await.unwrap();
-        stages::handle(&pipeline, stage, record).await.unwrap();
+        stages::handle(&pipeline, stage, record, None).await.unwrap();
     }
     assert_eq!(pipeline.store.events(&id).await.unwrap().len(), events);
     assert_eq!(erp.book_calls.load(Ordering::SeqCst), 1);

@@ -501,13 +501,20 @@ async fn a_lease_is_exclusive_until_it_ends_expires_or_is_released() {
             "{name}: only A releases"
         );
         store.release(&id, "A").await.unwrap();
+        // The stage that reads the bytes gets them with the lease.
+        let (leased, bytes) = store
+            .lease_with_bytes(&id, &received, "B", long)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("{name}: released"));
+        assert_eq!((&leased.id, bytes.as_slice()), (&id, &b"lease"[..]), "{name}");
         assert!(
             store
-                .lease(&id, &received, "B", long)
+                .lease_with_bytes(&id, &received, "A", long)
                 .await
                 .unwrap()
-                .is_some(),
-            "{name}: released"
+                .is_none(),
+            "{name}: A must wait now"
         );
 
         // A transition ends the lease; a stage for another state cannot take it.

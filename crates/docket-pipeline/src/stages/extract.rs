@@ -10,13 +10,20 @@ use docket_store::{DocumentId, DocumentRecord, NewDocument, Patch, Transition};
 use super::settle;
 use crate::{Pipeline, PipelineError};
 
-/// Extracts one document.
-pub async fn run(pipeline: &Pipeline, record: DocumentRecord) -> Result<(), PipelineError> {
+/// Extracts one document (`bytes`: its bytes when the caller has them already).
+pub async fn run(
+    pipeline: &Pipeline,
+    record: DocumentRecord,
+    bytes: Option<Vec<u8>>,
+) -> Result<(), PipelineError> {
     let id = &record.id;
     if record.state != DocumentState::Received {
         return Ok(());
     }
-    let bytes = pipeline.store.bytes(id).await?;
+    let bytes = match bytes {
+        Some(bytes) => bytes,
+        None => pipeline.store.bytes(id).await?,
+    };
     if record.media_type == media::MAIL {
         return split_mail(pipeline, &record, &bytes).await;
     }

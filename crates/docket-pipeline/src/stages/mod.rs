@@ -11,14 +11,16 @@ use docket_store::{DocumentRecord, Patch, Transition};
 
 use crate::{Pipeline, PipelineError};
 
-/// Runs the handler of `stage` on a document as the worker leased it.
+/// Runs the handler of `stage` on a document as the worker leased it, with
+/// its bytes when the lease brought them (the store is asked otherwise).
 pub async fn handle(
     pipeline: &Pipeline,
     stage: Stage,
     record: DocumentRecord,
+    bytes: Option<Vec<u8>>,
 ) -> Result<(), PipelineError> {
     match stage {
-        Stage::Extract => extract::run(pipeline, record).await,
+        Stage::Extract => extract::run(pipeline, record, bytes).await,
         Stage::Match => matching::run(pipeline, record).await,
         Stage::Post => post::run(pipeline, record).await,
     }

@@ -106,6 +106,39 @@ impl PgStore {
     pub fn pool(&self) -> &PgPool {
         &self.pool
     }
+
+    /// Takes the lease (see [`Store::lease`]) and returns the leased row with
+    /// the document's columns and `extra` ones.
+    async fn lease_row(
+        &self,
+        id: &DocumentId,
+        states: &[DocumentState],
+        owner: &str,
+        ttl: Duration,
+        extra: &str,
+    ) -> StoreResult<Option<sqlx::postgres::PgRow>> {
+        let states: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
+        let sql = format!(
+            "UPDATE documents SET lease_owner = $1, lease_until = now() + $2 * interval '1 millisecond' \
+             WHERE id = $3 AND state = ANY($4) \
+             AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $1) \
+             RETURNING {DOCUMENT_COLUMNS}{extra}"
+        );
+        let ttl_ms = i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX) as f64;
+        let row = self
+            .direct
+            .run(async |c| {
+                sqlx::query(&sql)
+                    .bind(owner)
+                    .bind(ttl_ms)
+                    .bind(id.as_str())
+                    .bind(&states)
+                    .fetch_optional(c)
+                    .await
+            })
+            .await?;
+        Ok(row)
+    }
 }
 
 fn outbox_entry(row: &sqlx::postgres::PgRow) -> StoreResult<OutboxEntry> {
@@ -535,20 +568,24 @@ impl Store for PgStore {
         owner: &str,
         ttl: Duration,
     ) -> StoreResult<Option<DocumentRecord>> {
-        let states: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
-        let row = self.direct.run(async |c| sqlx::query(&format!(
-            "UPDATE documents SET lease_owner = $1, lease_until = now() + $2 * interval '1 millisecond' \
-             WHERE id = $3 AND state = ANY($4) \
-             AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $1) \
-             RETURNING {DOCUMENT_COLUMNS}"
-        ))
-        .bind(owner)
-        .bind(i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX) as f64)
-        .bind(id.as_str())
-        .bind(&states)
-        .fetch_optional(c)
-        .await).await?;
+        let row = self.lease_row(id, states, owner, ttl, "").await?;
         row.as_ref().map(record_from_row).transpose()
+    }
+
+    async fn lease_with_bytes(
+        &self,
+        id: &DocumentId,
+        states: &[DocumentState],
+        owner: &str,
+        ttl: Duration,
+    ) -> StoreResult<Option<(DocumentRecord, Vec<u8>)>> {
+        let bytes = ", (SELECT b.bytes FROM blobs b WHERE b.sha256 = documents.sha256) AS bytes";
+        let Some(row) = self.lease_row(id, states, owner, ttl, bytes).await? else {
+            return Ok(None);
+        };
+        let bytes: Option<Vec<u8>> = row.try_get("bytes")?;
+        let bytes = bytes.ok_or_else(|| StoreError::NotFound(format!("bytes of document {id}")))?;
+        Ok(Some((record_from_row(&row)?, bytes)))
     }
 
     async fn release(&self, id: &DocumentId, owner: &str) -> StoreResult<()> {
