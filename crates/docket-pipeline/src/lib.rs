@@ -22,6 +22,7 @@ use std::time::Duration;
 
 use docket_erp::{Erp, ErpError};
 use docket_extract::Limits;
+use docket_ingest::mail::MailLimits;
 use docket_llm::{LlmClient, LlmError};
 use docket_matching::Policy;
 use docket_queue::{Queue, QueueError};
@@ -100,6 +101,8 @@ pub struct Pipeline {
     pub policy: Policy,
     /// Extraction limits.
     pub limits: Limits,
+    /// What one mail may cost when the extract stage splits it.
+    pub mail_limits: MailLimits,
     /// Retry behaviour.
     pub retry: RetryPolicy,
     /// How long a worker holds a document; longer than any handler may take.

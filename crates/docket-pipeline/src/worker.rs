@@ -67,7 +67,10 @@ async fn process(
     let ttl = pipeline.lease_ttl;
     // The extract stage reads the bytes: they come with the lease.
     let leased = if message.stage == Stage::Extract {
-        let leased = pipeline.store.lease_with_bytes(&id, states, owner, ttl).await?;
+        let leased = pipeline
+            .store
+            .lease_with_bytes(&id, states, owner, ttl)
+            .await?;
         leased.map(|(record, bytes)| (record, Some(bytes)))
     } else {
         let leased = pipeline.store.lease(&id, states, owner, ttl).await?;

@@ -117,6 +117,7 @@ async fn setup_with_llm(
         erp: erp.clone(),
         policy: Policy::default(),
         limits: docket_extract::Limits::default(),
+        mail_limits: Default::default(),
         retry: RetryPolicy {
             max_attempts: 5,
             first_delay: Duration::from_millis(5),
@@ -273,7 +274,9 @@ async fn repeated_and_stale_messages_change_nothing() {
     // handler must still leave it alone when given it.
     for stage in Stage::ALL {
         let record = pipeline.store.document(&id).await.unwrap();
-        stages::handle(&pipeline, stage, record, None).await.unwrap();
+        stages::handle(&pipeline, stage, record, None)
+            .await
+            .unwrap();
     }
     assert_eq!(pipeline.store.events(&id).await.unwrap().len(), events);
     assert_eq!(erp.book_calls.load(Ordering::SeqCst), 1);
@@ -362,6 +365,7 @@ async fn on_postgres_and_rabbitmq_a_document_failing_every_time_is_parked_and_th
         erp: erp.clone(),
         policy: sandbox.policy.clone(),
         limits: sandbox.limits,
+        mail_limits: Default::default(),
         retry: RetryPolicy {
             max_attempts: 3,
             first_delay: Duration::from_millis(100),

@@ -10,6 +10,7 @@
 //! same port and the same conformance suite (`tests/conformance.rs`).
 
 pub mod error;
+pub mod mailbox;
 pub mod model;
 pub mod postgres;
 pub mod sqlite;
@@ -20,6 +21,7 @@ use async_trait::async_trait;
 use docket_domain::{DocumentState, Stage, WorkMessage};
 
 pub use error::StoreError;
+pub use mailbox::{MailOutcome, MailRecord, MailboxCursor, MailboxStore};
 pub use model::{
     DocumentId, DocumentRecord, Event, IngestOutcome, LedgerEntry, LedgerState, LedgerUpdate,
     NewDocument, OutboxEntry, Patch, StoreStatus, StoredJson, Transition,
@@ -28,9 +30,9 @@ pub use model::{
 /// The result type of store operations.
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// Persistent state of Docket.
+/// Persistent state of Docket (with the IMAP intake state of [`MailboxStore`]).
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store: MailboxStore + Send + Sync {
     /// Stores the bytes (content-addressed) and a new `received` document row, and
     /// queues it for extraction, all in one transaction. When a document with the
     /// same bytes was received before and not quarantined, the new row is created
@@ -52,11 +54,14 @@ pub trait Store: Send + Sync {
     async fn transition(&self, id: &DocumentId, transition: Transition) -> StoreResult<bool>;
 
     /// Splits a container: creates the part documents (bytes first) and moves the
-    /// container from `received` to `split`, in one transaction.
+    /// container from `received` to `split`, in one transaction. `left_out`
+    /// says what the container held that did not become a document, and why;
+    /// it is kept in the container's history.
     async fn split(
         &self,
         container: &DocumentId,
         parts: Vec<NewDocument>,
+        left_out: &[String],
     ) -> StoreResult<Vec<DocumentId>>;
 
     /// Claims a business key (supplier + normalised number + kind) for a document.
@@ -136,6 +141,17 @@ pub fn states_for(stage: Stage) -> &'static [DocumentState] {
         Stage::Match => &[DocumentState::Extracted, DocumentState::Waiting],
         Stage::Post => &[DocumentState::Matched, DocumentState::Approved],
     }
+}
+
+/// The event detail of a split: how many documents, and what was left out of
+/// the container and why, so that a person can see it in the history.
+pub(crate) fn split_detail(parts: usize, left_out: &[String]) -> String {
+    let mut detail = format!("split into {parts} document(s)");
+    if !left_out.is_empty() {
+        detail.push_str("; left out: ");
+        detail.push_str(&left_out.join("; "));
+    }
+    detail
 }
 
 /// The stage that owes work to a document in a given state, if any.

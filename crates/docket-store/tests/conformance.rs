@@ -120,7 +120,13 @@ async fn postgres_columns_have_the_types_and_compression_meant() {
         .bind(column)
         .fetch_one(admin)
     };
-    assert!(column("documents", "gross_amount").await.unwrap().0.starts_with("numeric"));
+    assert!(
+        column("documents", "gross_amount")
+            .await
+            .unwrap()
+            .0
+            .starts_with("numeric")
+    );
     assert_eq!(
         column("documents", "received_at").await.unwrap().0,
         "timestamp with time zone"
@@ -261,8 +267,17 @@ async fn split_creates_parts_and_retires_the_container() {
             .id()
             .clone();
         let parts = vec![new_doc("m.eml", b"part one"), new_doc("m.eml", b"part two")];
-        let ids = store.split(&mail, parts).await.unwrap();
+        let left_out = ["logo.png (image/png) is not a PDF or XML document".to_string()];
+        let ids = store.split(&mail, parts, &left_out).await.unwrap();
         assert_eq!(ids.len(), 2, "{name}");
+        // What did not become a document is in the container's history.
+        let events = store.events(&mail).await.unwrap();
+        let detail = events.last().and_then(|e| e.detail.clone());
+        let detail = detail.unwrap_or_else(|| panic!("{name}: the split is not in the history"));
+        assert!(
+            detail.contains("split into 2") && detail.contains("logo.png"),
+            "{name}: {detail}"
+        );
         assert_eq!(
             store.document(&mail).await.unwrap().state,
             DocumentState::Split
@@ -271,7 +286,7 @@ async fn split_creates_parts_and_retires_the_container() {
         assert_eq!(children.len(), 2, "{name}");
         assert!(children.iter().all(|c| c.parent_id.as_ref() == Some(&mail)));
         // A second split of the same container is refused.
-        assert!(store.split(&mail, vec![]).await.is_err(), "{name}");
+        assert!(store.split(&mail, vec![], &[]).await.is_err(), "{name}");
         let summaries = store
             .summaries(Some(std::slice::from_ref(&mail)))
             .await
@@ -547,7 +562,11 @@ async fn a_lease_is_exclusive_until_it_ends_expires_or_is_released() {
             .await
             .unwrap()
             .unwrap_or_else(|| panic!("{name}: released"));
-        assert_eq!((&leased.id, bytes.as_slice()), (&id, &b"lease"[..]), "{name}");
+        assert_eq!(
+            (&leased.id, bytes.as_slice()),
+            (&id, &b"lease"[..]),
+            "{name}"
+        );
         assert!(
             store
                 .lease_with_bytes(&id, &received, "A", long)
@@ -706,3 +725,6 @@ async fn claimed_outbox_messages_go_to_one_relay_until_the_claim_runs_out() {
     }
     set.done().await;
 }
+
+#[path = "conformance/mailbox.rs"]
+mod mailbox;

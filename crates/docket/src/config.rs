@@ -161,8 +161,14 @@ pub struct IngestSettings {
     pub drop_folders: Vec<PathBuf>,
     /// A file must be unchanged this long before it is taken.
     pub stable_for_ms: u64,
-    /// Pause between scans.
+    /// A drop folder is scanned as soon as the file system reports a change,
+    /// and at least this often (events can be missed: network shares send none).
     pub poll_interval_ms: u64,
+    /// IMAP accounts to read (`[[ingest.mailboxes]]`, docs/intake.md); a key of
+    /// one is overridden by `DOCKET__INGEST__MAILBOXES__<index>__<KEY>`.
+    pub mailboxes: Vec<docket_ingest::imap::MailboxSettings>,
+    /// What one mail may cost when intake reads it (`[ingest.mail_limits]`).
+    pub mail_limits: docket_ingest::mail::MailLimits,
 }
 
 impl Default for IngestSettings {
@@ -171,6 +177,8 @@ impl Default for IngestSettings {
             drop_folders: vec![PathBuf::from(".docket/inbox")],
             stable_for_ms: 2_000,
             poll_interval_ms: 5_000,
+            mailboxes: Vec::new(),
+            mail_limits: docket_ingest::mail::MailLimits::default(),
         }
     }
 }
@@ -348,6 +356,18 @@ fn set_path(table: &mut toml::Table, keys: &[String], value: toml::Value) -> any
                 .or_insert_with(|| toml::Value::Table(toml::Table::new()));
             match entry {
                 toml::Value::Table(inner) => set_path(inner, rest, value),
+                // `MAILBOXES__0__PASSWORD`: a key of the first table of a list.
+                toml::Value::Array(items) => {
+                    let Some((index, rest)) = rest.split_first().filter(|(_, r)| !r.is_empty())
+                    else {
+                        anyhow::bail!("{first} is a list: name an entry and a key (__0__KEY)");
+                    };
+                    let item = index.parse::<usize>().ok().and_then(|i| items.get_mut(i));
+                    match item {
+                        Some(toml::Value::Table(inner)) => set_path(inner, rest, value),
+                        _ => anyhow::bail!("{first} has no table at index {index}"),
+                    }
+                }
                 _ => anyhow::bail!("{first} is not a section"),
             }
         }
@@ -423,5 +443,52 @@ mod tests {
         assert!(Settings::load_with(None, env).is_err());
         let env = vec![("DOCKET__WORKERS__PER_STAGE".to_string(), "many".to_string())];
         assert!(Settings::load_with(None, env).is_err());
+    }
+
+    #[test]
+    fn mailboxes_take_env_overrides_by_index_and_never_print_secrets() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("docket.toml");
+        let text = r#"
+            [[ingest.mailboxes]]
+            name = "ap"
+            host = "outlook.office365.com"
+            user = "ap@kestrel.example"
+            auth = "xoauth2"
+            oauth_token_file = "/run/secrets/ap-token"
+            folders = ["INBOX", "Rechnungen"]
+            post_action = "move:Docket-Processed"
+            filter = { from = ["@nordwind.example"] }
+
+            [[ingest.mailboxes]]
+            name = "orders"
+            host = "imap.gmail.com"
+            user = "orders@kestrel.example"
+            password = "from-the-file"
+        "#;
+        std::fs::write(&file, text).unwrap();
+        let env = |key: &str, value: &str| vec![(key.to_string(), value.to_string())];
+        let mut vars = env("DOCKET__INGEST__MAILBOXES__1__PASSWORD", "app-s3cret");
+        vars.extend(env("DOCKET__INGEST__MAILBOXES__0__IDLE", "false"));
+        let s = Settings::load_with(Some(&file), vars).unwrap();
+        let [ap, orders] = s.ingest.mailboxes.as_slice() else {
+            panic!("two mailboxes expected: {:?}", s.ingest.mailboxes)
+        };
+        assert_eq!(
+            ap.post_action,
+            docket_ingest::imap::PostAction::Move("Docket-Processed".into())
+        );
+        assert!(!ap.idle && orders.idle);
+        assert_eq!(orders.password.as_ref().unwrap().expose(), "app-s3cret");
+        let printed = format!("{}{s:?}", toml::to_string_pretty(&s).unwrap());
+        assert!(
+            !printed.contains("s3cret") && !printed.contains("from-the-file"),
+            "{printed}"
+        );
+        assert!(printed.contains("password = \"***\""), "{printed}");
+        let out_of_range = env("DOCKET__INGEST__MAILBOXES__5__PASSWORD", "x");
+        assert!(Settings::load_with(Some(&file), out_of_range).is_err());
+        let no_key = env("DOCKET__INGEST__MAILBOXES__0", "x");
+        assert!(Settings::load_with(Some(&file), no_key).is_err());
     }
 }

@@ -120,6 +120,7 @@ async fn run_async(args: &DemoArgs) -> anyhow::Result<Report> {
         erp,
         policy,
         limits: docket_extract::Limits::default(),
+        mail_limits: Default::default(),
         retry: RetryPolicy::default(),
         lease_ttl: docket_pipeline::DEFAULT_LEASE_TTL,
         llm: None,

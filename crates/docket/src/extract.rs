@@ -86,9 +86,17 @@ fn read_file(path: &PathBuf, limits: Limits) -> Result<Vec<(Option<String>, Extr
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    match media::sniff(&name, &bytes) {
+    // A `.eml` file is a mail even when a PDF sent as binary in its first
+    // kilobyte makes its bytes sniff as one.
+    let media_type = if name.to_ascii_lowercase().ends_with(".eml") {
+        media::MAIL
+    } else {
+        media::sniff(&name, &bytes)
+    };
+    match media_type {
         media::MAIL => {
-            let split = mail::split(&bytes).map_err(|e| e.to_string())?;
+            let split =
+                mail::split(&bytes, &mail::MailLimits::default()).map_err(|e| e.to_string())?;
             let mut out = Vec::new();
             for part in split.parts {
                 let kind = InputKind::from_media_type(part.media_type)

@@ -7,6 +7,7 @@ mod config;
 mod demo;
 mod extract;
 mod health;
+mod mail;
 mod processes;
 mod sandbox;
 mod schemas;
@@ -34,12 +35,14 @@ enum Command {
     Run(processes::ConfigArg),
     /// Workers of one stage (or all); run any number, on any machine.
     Worker(processes::WorkerArgs),
-    /// Intake only: the drop folders.
+    /// Intake only: the IMAP mailboxes and the drop folders.
     Ingest(processes::IngestArgs),
     /// Bring the store's schema up to date.
     Migrate(processes::ConfigArg),
     /// Documents per state, queue depths, oldest unfinished item, parked messages.
     Status(processes::StatusArgs),
+    /// What became of the mails taken from IMAP mailboxes (`docket mail log`).
+    Mail(mail::MailArgs),
     /// Print the effective settings (passwords redacted).
     Config(processes::ConfigArg),
     /// Inspect and replay parked work (RabbitMQ).
@@ -68,6 +71,7 @@ fn main() -> ExitCode {
         Command::Ingest(args) => processes::ingest(args),
         Command::Migrate(args) => processes::migrate(args),
         Command::Status(args) => processes::status(args),
+        Command::Mail(args) => mail::run(args),
         Command::Config(args) => processes::config(args),
         Command::Parked(args) => processes::parked(args),
         Command::Sandbox(args) => sandbox::run(args),

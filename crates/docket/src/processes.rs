@@ -32,7 +32,7 @@ pub struct ConfigArg {
 }
 
 impl ConfigArg {
-    fn load(&self) -> anyhow::Result<Settings> {
+    pub(crate) fn load(&self) -> anyhow::Result<Settings> {
         Settings::load(self.config.as_deref())
     }
 }
@@ -116,7 +116,7 @@ enum ParkedAction {
     },
 }
 
-fn block_on<F: std::future::Future<Output = anyhow::Result<ExitCode>>>(
+pub(crate) fn block_on<F: std::future::Future<Output = anyhow::Result<ExitCode>>>(
     f: F,
 ) -> anyhow::Result<ExitCode> {
     tokio::runtime::Builder::new_multi_thread()
@@ -140,11 +140,19 @@ pub fn worker(args: WorkerArgs) -> anyhow::Result<ExitCode> {
 pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
     block_on(async move {
         let settings = args.config.load()?;
+        crate::mail::mailboxes(&settings)?;
         let store = wiring::store(&settings, Schema::Check).await?;
         if args.once {
             let count = ingest_pass(&settings, store.as_ref()).await?;
             eprintln!("ingest: {count} file(s) taken in");
-            return Ok(ExitCode::SUCCESS);
+            // A mailbox folder not read to its end keeps its mails for the
+            // next run; the exit status tells the caller.
+            let all_read = crate::mail::take_once(&settings, store.as_ref()).await?;
+            return Ok(if all_read {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            });
         }
         start_health(&settings, store.clone(), None).await?;
         let (stop, stopped) = watch::channel(false);
@@ -192,22 +200,25 @@ async fn ingest_pass(settings: &Settings, store: &dyn Store) -> anyhow::Result<u
 async fn ingest_loop(
     settings: Settings,
     store: Arc<dyn Store>,
-    mut stop: watch::Receiver<bool>,
+    stop: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
-    let pause = Duration::from_millis(settings.ingest.poll_interval_ms);
-    loop {
-        if let Err(e) = ingest_pass(&settings, store.as_ref()).await {
-            // Files stay where they are and are taken on a later pass.
-            tracing::error!(error = %format!("{e:#}"), "ingest pass failed");
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(pause) => {}
-            _ = stop.changed() => {}
-        }
-        if *stop.borrow() {
-            return Ok(());
-        }
+    // Mailboxes are watched by sessions of their own (IDLE or polling).
+    let mailboxes = crate::mail::watch(&settings, store.clone(), stop.clone())?;
+    // Each drop folder is scanned as soon as the file system reports a change,
+    // and at least every `poll_interval_ms`: events can be missed, the rescan
+    // cannot. A failed scan is logged and its files are taken on a later one.
+    let rescan = Duration::from_millis(settings.ingest.poll_interval_ms);
+    let stable = Duration::from_millis(settings.ingest.stable_for_ms);
+    let mut folders = JoinSet::new();
+    for folder in &settings.ingest.drop_folders {
+        let (folder, store, stop) = (DropFolder::new(folder, stable), store.clone(), stop.clone());
+        folders.spawn(async move { folder.watch(store.as_ref(), rescan, stop).await });
     }
+    while let Some(ended) = folders.join_next().await {
+        ended.context("drop-folder task")?;
+    }
+    let _ = mailboxes.await;
+    Ok(())
 }
 
 /// Serves until SIGINT or SIGTERM, then stops taking work and lets in-flight work finish.
@@ -218,6 +229,7 @@ async fn serve(
 ) -> anyhow::Result<ExitCode> {
     // `run` is the all-in-one process and migrates; workers only check.
     let schema = if with_ingest {
+        crate::mail::mailboxes(&settings)?;
         Schema::Migrate
     } else {
         Schema::Check

@@ -151,6 +151,7 @@ pub fn pipeline(
         erp,
         policy: policy(settings)?,
         limits: settings.limits(),
+        mail_limits: settings.ingest.mail_limits,
         // The worker decides when to give up, at the queue's own attempt limit.
         retry: RetryPolicy {
             max_attempts: settings.queue.max_attempts,

@@ -75,3 +75,97 @@ fn a_missing_file_exits_2() {
     let out = extract(&[Path::new("/nonexistent/x.pdf")], false);
     assert_eq!(out.status.code(), Some(2));
 }
+
+fn assert_success(out: &Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A mail carrying `pdf` as a raw binary attachment: the transfer encoding that
+/// puts `%PDF-` in the mail's first kilobyte.
+fn mail_with_binary_pdf(pdf: &[u8]) -> Vec<u8> {
+    let mut raw = b"From: Billing <billing@nordwind.example>\r\nTo: ap@kestrel.example\r\n\
+        Subject: Rechnung\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+        --b\r\nContent-Type: application/octet-stream; name=\"Rechnung.pdf\"\r\n\
+        Content-Transfer-Encoding: binary\r\n\r\n"
+        .to_vec();
+    raw.extend_from_slice(pdf);
+    raw.extend_from_slice(b"\r\n--b\r\nContent-Type: text/plain\r\n\r\nAnbei.\r\n--b--\r\n");
+    raw
+}
+
+#[test]
+fn a_mail_reads_the_same_as_the_pdf_it_carries() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = inbox("01-exact-match.pdf");
+    let eml = dir.path().join("forwarded.eml");
+    std::fs::write(&eml, mail_with_binary_pdf(&std::fs::read(&pdf).unwrap())).unwrap();
+    let from_mail = extract(&[&eml], true);
+    assert_success(&from_mail);
+    let from_mail: serde_json::Value = serde_json::from_slice(&from_mail.stdout).unwrap();
+    let from_pdf: serde_json::Value =
+        serde_json::from_slice(&extract(&[&pdf], true).stdout).unwrap();
+    assert_eq!(from_mail.as_array().unwrap().len(), 1, "{from_mail}");
+    assert_eq!(from_mail[0]["part"], "Rechnung.pdf");
+    assert_eq!(from_mail[0]["document"], from_pdf[0]["document"]);
+}
+
+#[test]
+fn an_order_written_in_the_body_is_read_as_the_body() {
+    let dir = tempfile::tempdir().unwrap();
+    let eml = dir.path().join("order.eml");
+    std::fs::write(
+        &eml,
+        "From: einkauf@kunde.example\r\nSubject: Bestellung 4711\r\n\r\nBitte liefern Sie 10 Kartons.\r\n",
+    )
+    .unwrap();
+    let out = extract(&[&eml], true);
+    assert_success(&out);
+    let docs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(docs[0]["part"], "body.txt");
+    assert_eq!(docs[0]["method"], "mail body");
+    assert!(
+        docs[0]["document"].to_string().contains("10 Kartons"),
+        "{docs}"
+    );
+}
+
+#[test]
+fn a_broken_mail_exits_2_with_its_reason_and_the_rest_is_still_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let headless = dir.path().join("headless.eml");
+    std::fs::write(&headless, b"\x00\x01 this is no mail at all").unwrap();
+    let image_only = dir.path().join("image-only.eml");
+    std::fs::write(
+        &image_only,
+        b"From: a@b.example\r\nSubject: scan\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+          --b\r\nContent-Type: image/jpeg; name=scan.jpg\r\n\r\n\xFF\xD8\xFF\xE0\r\n--b--\r\n",
+    )
+    .unwrap();
+    let out = extract(
+        &[&headless, &image_only, &inbox("12-ubl-by-mail.eml")],
+        true,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = err.trim().lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(
+        lines[0].contains("headless.eml: not a readable e-mail"),
+        "{err}"
+    );
+    assert!(
+        lines[1].contains("image-only.eml: nothing to read"),
+        "{err}"
+    );
+    assert!(lines[1].contains("scan.jpg (image/jpeg)"), "{err}");
+    let docs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        docs.as_array().unwrap().len(),
+        1,
+        "the good mail is still read: {docs}"
+    );
+}

@@ -140,11 +140,12 @@ async fn split_mail(
     record: &DocumentRecord,
     bytes: &[u8],
 ) -> Result<(), PipelineError> {
-    let split = match mail::split(bytes) {
+    let split = match mail::split(bytes, &pipeline.mail_limits) {
         Ok(split) => split,
         Err(e) => return quarantine(pipeline, &record.id, e.to_string()).await,
     };
     let sender = split.original_sender.clone().or(split.sender.clone());
+    let left_out = split.skipped;
     let parts = split
         .parts
         .into_iter()
@@ -158,6 +159,6 @@ async fn split_mail(
             bytes: part.bytes,
         })
         .collect();
-    pipeline.store.split(&record.id, parts).await?;
+    pipeline.store.split(&record.id, parts, &left_out).await?;
     Ok(())
 }

@@ -7,6 +7,7 @@
 //! primary keys (`INSERT ... ON CONFLICT DO NOTHING`) for their single owner.
 
 mod direct;
+mod mailbox;
 mod rows;
 
 use std::sync::Arc;
@@ -22,7 +23,7 @@ use sqlx::{Connection, PgPool, Postgres, Row, Transaction};
 
 use crate::{
     DocumentId, DocumentRecord, Event, IngestOutcome, LedgerEntry, LedgerState, NewDocument,
-    OutboxEntry, Store, StoreError, StoreResult, StoreStatus, Transition, stage_for,
+    OutboxEntry, Store, StoreError, StoreResult, StoreStatus, Transition, split_detail, stage_for,
 };
 use direct::DirectPool;
 use rows::{DOCUMENT_COLUMNS, parse_state, record_from_row};
@@ -398,6 +399,7 @@ impl Store for PgStore {
         &self,
         container: &DocumentId,
         parts: Vec<NewDocument>,
+        left_out: &[String],
     ) -> StoreResult<Vec<DocumentId>> {
         let mut taken = self.direct.take().await?;
         let mut tx = taken.conn().begin().await?;
@@ -419,7 +421,7 @@ impl Store for PgStore {
             .bind(container.as_str())
             .execute(&mut *tx)
             .await?;
-        let detail = format!("split into {} document(s)", ids.len());
+        let detail = split_detail(ids.len(), left_out);
         let (from, to) = (Some(DocumentState::Received), DocumentState::Split);
         insert_event(&mut tx, container, from, to, "pipeline:extract", &detail).await?;
         tx.commit().await?;

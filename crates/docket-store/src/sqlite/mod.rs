@@ -18,9 +18,11 @@ use sqlx::{Row, SqlitePool, Transaction};
 
 use crate::{
     DocumentId, DocumentRecord, Event, IngestOutcome, LedgerEntry, LedgerState, LedgerUpdate,
-    NewDocument, OutboxEntry, Store, StoreError, StoreResult, StoreStatus, Transition, stage_for,
+    NewDocument, OutboxEntry, Store, StoreError, StoreResult, StoreStatus, Transition,
+    split_detail, stage_for,
 };
 
+mod mailbox;
 mod rows;
 
 use rows::{DOCUMENT_COLUMNS, now, parse_state, parse_time, record_from_row, sha256_hex, stamp};
@@ -289,6 +291,7 @@ impl Store for SqliteStore {
         &self,
         container: &DocumentId,
         parts: Vec<NewDocument>,
+        left_out: &[String],
     ) -> StoreResult<Vec<DocumentId>> {
         let mut tx = self.pool.begin().await?;
         let current: Option<String> =
@@ -318,7 +321,7 @@ impl Store for SqliteStore {
             .bind(container.as_str())
             .execute(&mut *tx)
             .await?;
-        let detail = format!("split into {} document(s)", ids.len());
+        let detail = split_detail(ids.len(), left_out);
         insert_event(
             &mut tx,
             container,

@@ -6,6 +6,13 @@
 //! moved into `archive/`; a file that cannot be read goes to `error/` with a
 //! `.reason` file beside it. A file left in `processing/` by a crash is taken
 //! again on the next scan. Nothing is deleted.
+//!
+//! [`DropFolder::watch`] runs the scans: at once when the file system reports
+//! a change ([`watch::FolderEvents`]), and periodically whatever it reports.
+
+mod watch;
+
+pub use watch::FolderEvents;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -105,7 +112,8 @@ impl DropFolder {
     /// Files that stayed unchanged over the stability interval.
     pub async fn stable_files(&self) -> Result<Vec<PathBuf>, IngestError> {
         let first = Self::files_in(&self.root).await?;
-        if self.stable_for.is_zero() {
+        // An empty folder needs no waiting: woken scans cost nothing then.
+        if self.stable_for.is_zero() || first.is_empty() {
             return Ok(first.into_iter().map(|(p, _, _)| p).collect());
         }
         tokio::time::sleep(self.stable_for).await;
