@@ -217,7 +217,8 @@ async fn ingest_loop(
     while let Some(ended) = folders.join_next().await {
         ended.context("drop-folder task")?;
     }
-    let _ = mailboxes.await;
+    // The sessions log their own errors and keep going; only a panic ends them early.
+    mailboxes.await.context("mailbox sessions")?;
     Ok(())
 }
 
