@@ -14,15 +14,19 @@ pub const UNKNOWN: &str = "application/octet-stream";
 /// The media type of a file, from its content first and its name second.
 pub fn sniff(name: &str, bytes: &[u8]) -> &'static str {
     let head = &bytes[..bytes.len().min(1024)];
-    if head.windows(5).any(|w| w == b"%PDF-") {
+    let trimmed = trim_start(head);
+    // Readers accept a PDF signature anywhere in the first kilobyte, but a mail
+    // whose headers come first is a mail, even when a PDF attached to it in
+    // binary starts within that kilobyte.
+    let mail = looks_like_mail(head);
+    if trimmed.starts_with(b"%PDF-") || (!mail && head.windows(5).any(|w| w == b"%PDF-")) {
         return PDF;
     }
-    let trimmed = trim_start(head);
     if trimmed.starts_with(b"<?xml") || (trimmed.starts_with(b"<") && !looks_like_html(trimmed)) {
         return XML;
     }
     let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".eml") || looks_like_mail(head) {
+    if lower.ends_with(".eml") || mail {
         return MAIL;
     }
     if lower.ends_with(".pdf") {
@@ -82,5 +86,14 @@ mod tests {
         assert_eq!(sniff("scan.pdf", b"garbage"), PDF);
         assert_eq!(sniff("page.htm", b"<!DOCTYPE html><html>"), UNKNOWN);
         assert_eq!(sniff("x", b""), UNKNOWN);
+    }
+
+    #[test]
+    fn a_mail_carrying_a_binary_pdf_early_is_a_mail() {
+        let mail = b"From: a@b.example\r\nSubject: invoice\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n\
+                     --b\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: binary\r\n\r\n%PDF-1.4\n";
+        assert_eq!(sniff("forwarded", mail), MAIL);
+        // A PDF with a few bytes of junk before its signature is still a PDF.
+        assert_eq!(sniff("x", b"\x00\x00junk%PDF-1.4\n"), PDF);
     }
 }

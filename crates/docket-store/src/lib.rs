@@ -132,6 +132,11 @@ pub trait Store: MailboxStore + Send + Sync {
 
     /// Documents per state, the oldest unfinished one, and unsent outbox messages.
     async fn status(&self) -> StoreResult<StoreStatus>;
+
+    /// Whether the store answers: one trivial round trip, cheap enough for a
+    /// readiness probe every few seconds (unlike [`status`](Store::status),
+    /// which counts every document).
+    async fn ping(&self) -> StoreResult<()>;
 }
 
 /// The states a stage works on (the inverse of [`stage_for`]).

@@ -86,14 +86,7 @@ fn read_file(path: &PathBuf, limits: Limits) -> Result<Vec<(Option<String>, Extr
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    // A `.eml` file is a mail even when a PDF sent as binary in its first
-    // kilobyte makes its bytes sniff as one.
-    let media_type = if name.to_ascii_lowercase().ends_with(".eml") {
-        media::MAIL
-    } else {
-        media::sniff(&name, &bytes)
-    };
-    match media_type {
+    match media::sniff(&name, &bytes) {
         media::MAIL => {
             let split =
                 mail::split(&bytes, &mail::MailLimits::default()).map_err(|e| e.to_string())?;

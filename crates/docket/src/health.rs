@@ -63,8 +63,8 @@ async fn ready(State(probe): State<Probe>) -> impl IntoResponse {
 }
 
 async fn check(probe: &Probe) -> Result<(), String> {
-    match tokio::time::timeout(CHECK_TIMEOUT, probe.store.status()).await {
-        Ok(Ok(_)) => {}
+    match tokio::time::timeout(CHECK_TIMEOUT, probe.store.ping()).await {
+        Ok(Ok(())) => {}
         Ok(Err(e)) => return Err(format!("the store fails: {e}")),
         Err(_) => return Err(format!("the store did not answer within {CHECK_TIMEOUT:?}")),
     }

@@ -97,17 +97,18 @@ impl SandboxErp {
 
     /// Everything the sandbox holds now.
     pub async fn snapshot(&self) -> Result<ErpSnapshot, ErpError> {
-        self.read(ErpSnapshot::clone).await
+        self.read(|cached| cached.snapshot.clone()).await
     }
 
     /// Every booked invoice and credit note, oldest first.
     pub async fn list_booked(&self) -> Result<Vec<BookedInvoice>, ErpError> {
-        self.read(|data| data.booked_invoices.clone()).await
+        self.read(|cached| cached.snapshot.booked_invoices.clone())
+            .await
     }
 
-    async fn read<R>(&self, f: impl FnOnce(&ErpSnapshot) -> R) -> Result<R, ErpError> {
-        self.with_data(|cached| Ok((f(&cached.snapshot), None)))
-            .await
+    /// Runs `f` over the current data (see [`with_data`](Self::with_data)), booking nothing.
+    async fn read<R>(&self, f: impl FnOnce(&Cached) -> R) -> Result<R, ErpError> {
+        self.with_data(|cached| Ok((f(cached), None))).await
     }
 
     /// Runs `f` over the current data (caught up with other processes'
@@ -132,6 +133,11 @@ impl SandboxErp {
         }
         Ok(result)
     }
+}
+
+/// Copies of the records at `positions` (found through the index).
+fn pick<T: Clone>(all: &[T], positions: Vec<usize>) -> Vec<T> {
+    positions.into_iter().map(|at| all[at].clone()).collect()
 }
 
 #[async_trait]
@@ -159,7 +165,8 @@ impl Erp for SandboxErp {
             });
             by_vat || by_iban || by_domain || by_name
         };
-        self.read(|data| {
+        self.read(|cached| {
+            let data = &cached.snapshot;
             data.suppliers
                 .iter()
                 .filter(|s| matches(s))
@@ -170,35 +177,29 @@ impl Erp for SandboxErp {
     }
 
     async fn purchase_orders(&self, numbers: &[String]) -> Result<Vec<PurchaseOrder>, ErpError> {
-        self.with_data(|cached| {
+        self.read(|cached| {
             let all = &cached.snapshot.purchase_orders;
-            let found = cached.index.orders(numbers);
-            Ok((found.into_iter().map(|at| all[at].clone()).collect(), None))
+            pick(all, cached.index.orders(numbers))
         })
         .await
     }
 
     async fn goods_receipts(&self, po_numbers: &[String]) -> Result<Vec<GoodsReceipt>, ErpError> {
-        self.with_data(|cached| {
+        self.read(|cached| {
             let all = &cached.snapshot.goods_receipts;
-            let found = cached.index.receipts(po_numbers);
-            Ok((found.into_iter().map(|at| all[at].clone()).collect(), None))
+            pick(all, cached.index.receipts(po_numbers))
         })
         .await
     }
 
     async fn booked_invoices(&self, query: &BookedQuery) -> Result<Vec<BookedInvoice>, ErpError> {
-        self.with_data(|cached| {
-            let booked = &cached.snapshot.booked_invoices;
+        self.read(|cached| {
             let positions = cached.index.select(
                 &query.supplier_id,
                 &query.references,
                 &query.purchase_orders,
             );
-            Ok((
-                positions.into_iter().map(|at| booked[at].clone()).collect(),
-                None,
-            ))
+            pick(&cached.snapshot.booked_invoices, positions)
         })
         .await
     }
@@ -209,12 +210,12 @@ impl Erp for SandboxErp {
         supplier_reference: &str,
         kind: DocumentKind,
     ) -> Result<Option<BookedInvoice>, ErpError> {
-        self.with_data(|cached| {
+        self.read(|cached| {
             let booked = &cached.snapshot.booked_invoices;
             let found = cached
                 .index
                 .same(booked, supplier_id, supplier_reference, kind);
-            Ok((found.cloned(), None))
+            found.cloned()
         })
         .await
     }

@@ -133,6 +133,7 @@ async fn gather(
         .into_iter()
         .chain(credited.iter().cloned())
         .collect();
+    let credited_numbers: Vec<String> = credited.iter().map(|n| invoice_number(n)).collect();
     let mut booked_invoices = Vec::new();
     for supplier in &suppliers {
         let mut booked_query = BookedQuery {
@@ -144,10 +145,9 @@ async fn gather(
         if doc.kind() == DocumentKind::CreditNote {
             // A credit note reaches the POs of the invoices it credits, and
             // what was invoiced on those POs so far.
-            let credited: Vec<String> = credited.iter().map(|n| invoice_number(n)).collect();
             let reached: Vec<String> = booked
                 .iter()
-                .filter(|b| credited.contains(&invoice_number(&b.supplier_reference)))
+                .filter(|b| credited_numbers.contains(&invoice_number(&b.supplier_reference)))
                 .flat_map(|b| b.lines.iter().map(|l| l.purchase_order.clone()))
                 .filter(|po| !numbers.contains(po))
                 .collect();

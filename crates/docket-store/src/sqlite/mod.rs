@@ -583,6 +583,11 @@ impl Store for SqliteStore {
             .collect()
     }
 
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
     async fn status(&self) -> StoreResult<StoreStatus> {
         let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM documents GROUP BY state")
             .fetch_all(&self.pool)
