@@ -19,10 +19,9 @@ use docket_domain::{
     BankAccount, BusinessDocument, Confidence, Currency, DocumentKind, DomainError, Evidence,
     ExtractorKind, Field, Line, Money, SourceSyntax, normalize,
 };
-use docket_extract::layout::numbers::{DateOrder, find_dates};
 use rust_decimal::Decimal;
 
-use crate::grounding::{Found, TextIndex};
+use crate::grounding::{CompactLine, Found, TextIndex, dates_in};
 use crate::reading::{
     ASSUMED_CURRENCY, INVALID, LlmLine, LlmReading, Quotes, UNGROUNDED, parse_amount, parse_date,
 };
@@ -63,20 +62,15 @@ impl LlmReading {
             .as_deref()
             .and_then(|v| g.currency("currency", v));
 
-        // Amounts take a currency the text confirms: the model's when it is
-        // grounded, else the one the text writes most; otherwise it is assumed
-        // and the amounts are marked down.
-        let grounded = doc
+        // Amounts take a currency the text confirms: the model's (kept only
+        // when grounded), else the one the text writes most; without either,
+        // EUR is assumed and the amounts are marked down (see `money`).
+        let money = doc
             .header
             .currency
             .as_ref()
-            .filter(|c| c.confidence >= ExtractorKind::Llm.base_confidence());
-        let money = match (grounded, g.index.usual_currency(), &doc.header.currency) {
-            (Some(c), _, _) => (c.value, None),
-            (None, Some(c), _) => (c, None),
-            (None, None, Some(c)) => (c.value, Some("currency not confirmed by the text")),
-            (None, None, None) => (Currency::EUR, Some("currency assumed EUR")),
-        };
+            .map(|c| c.value)
+            .or_else(|| g.index.usual_currency());
         doc.totals.net = self.net.as_deref().and_then(|v| g.money("net", v, money));
         doc.totals.tax = self.tax.as_deref().and_then(|v| g.money("tax", v, money));
         doc.totals.gross = self
@@ -277,7 +271,7 @@ impl Grounder {
             return None;
         }
         let found = self.index.find_identifier(value);
-        let supports = |q: &str| normalize::compact_identifier(q).contains(&compact);
+        let supports = |q: &str| CompactLine::new(q).contains(&compact);
         let Some((what, validate)) = check else {
             return self.field(key, value.to_string(), value, found, supports);
         };
@@ -304,9 +298,7 @@ impl Grounder {
         let found = self.index.find_date(date);
         self.field(key, date, raw, found, |q| {
             let tokens: Vec<&str> = q.split_whitespace().collect();
-            [DateOrder::DayFirst, DateOrder::MonthFirst]
-                .into_iter()
-                .any(|o| find_dates(&tokens, o).iter().any(|(_, _, d)| *d == date))
+            dates_in(&tokens).any(|d| d == date)
         })
     }
 
@@ -330,22 +322,21 @@ impl Grounder {
         })
     }
 
-    fn money(
-        &self,
-        key: &str,
-        raw: &str,
-        (currency, assumed): (Currency, Option<&str>),
-    ) -> Option<Field<Money>> {
-        let mut f = self.decimal(key, raw)?.map(|v| Money::new(v, currency));
-        if let Some(note) = assumed {
+    /// An amount in `currency`, or in EUR marked down when the text confirms
+    /// no currency.
+    fn money(&self, key: &str, raw: &str, currency: Option<Currency>) -> Option<Field<Money>> {
+        let value = self.decimal(key, raw)?;
+        let Some(currency) = currency else {
+            let mut f = value.map(|v| Money::new(v, Currency::EUR));
             f.confidence = Confidence::new(f.confidence.value().min(ASSUMED_CURRENCY));
             let locator = f.evidence.locator.take().unwrap_or_default();
-            f.evidence.locator = Some(format!("{locator}; {note}"));
-        }
-        Some(f)
+            f.evidence.locator = Some(format!("{locator}; currency assumed EUR"));
+            return Some(f);
+        };
+        Some(value.map(|v| Money::new(v, currency)))
     }
 
-    fn line(&self, i: usize, l: &LlmLine, money: (Currency, Option<&str>)) -> Line {
+    fn line(&self, i: usize, l: &LlmLine, money: Option<Currency>) -> Line {
         let key = |k: &str| format!("lines[{i}].{k}");
         Line {
             description: l

@@ -8,8 +8,10 @@
 //! - text (names, numbers): case and runs of whitespace ignored, typographic
 //!   dashes and quotes folded, and the match must not start or end inside a
 //!   word (`104` is not found in `RE-2026-10481`);
-//! - identifiers (IBAN, VAT id, BIC): compared without blanks and punctuation,
-//!   line by line (`DE12 2005 0550 ...` is `DE12200505...`);
+//! - identifiers (IBAN, VAT id, BIC, numbers): compared without blanks and
+//!   punctuation, line by line (`DE12 2005 0550 ...` is `DE12200505...`),
+//!   and only as whole runs of letters and digits (`RE-2026-1048` is not in
+//!   `RE-2026-10481`);
 //! - amounts: every number on the page read in both decimal notations
 //!   (`1.234,56` and `1,234.56`, also `1 234,56` and `1'234.56`), compared by
 //!   value and without sign;
@@ -89,7 +91,7 @@ struct Part {
     /// Normalised lines joined by single blanks (quotes may span lines).
     joined: String,
     /// Each line in compact identifier form.
-    compact_lines: Vec<String>,
+    compact_lines: Vec<CompactLine>,
     /// Every number, absolute, in either notation.
     numbers: Vec<Decimal>,
     /// Every date.
@@ -99,22 +101,19 @@ struct Part {
 }
 
 impl Part {
-    fn add_line(&mut self, line: &str) {
-        let normalised = normalise(line);
+    /// Adds a line (`normalised` is [`normalise`] of it).
+    fn add_line(&mut self, line: &str, normalised: &str) {
         if normalised.is_empty() {
             return;
         }
         if !self.joined.is_empty() {
             self.joined.push(' ');
         }
-        self.joined.push_str(&normalised);
-        self.compact_lines.push(compact_identifier(line));
+        self.joined.push_str(normalised);
+        self.compact_lines.push(CompactLine::new(line));
         let tokens: Vec<&str> = line.split_whitespace().collect();
         self.numbers.extend(numbers_in(&tokens));
-        for order in [DateOrder::DayFirst, DateOrder::MonthFirst] {
-            self.dates
-                .extend(find_dates(&tokens, order).into_iter().map(|(_, _, d)| d));
-        }
+        self.dates.extend(dates_in(&tokens));
         for t in &tokens {
             let symbol = ["€", "$", "£"].into_iter().find(|s| t.contains(s));
             let c = currency_token(t).or_else(|| symbol.and_then(currency_token));
@@ -128,6 +127,43 @@ impl Part {
 
     fn has_identifier(&self, compact: &str) -> bool {
         self.compact_lines.iter().any(|l| l.contains(compact))
+    }
+}
+
+/// A text in compact identifier form (docket-domain's
+/// [`compact_identifier`]), with the offsets where its runs of letters and
+/// digits start and end, so that an identifier is found only as whole runs.
+#[derive(Debug)]
+pub struct CompactLine {
+    compact: String,
+    /// Ascending offsets into `compact`: 0, the end, and every place where
+    /// blanks or punctuation stood.
+    bounds: Vec<usize>,
+}
+
+impl CompactLine {
+    /// Compacts one line of text (or a quote).
+    pub fn new(line: &str) -> Self {
+        let mut compact = String::with_capacity(line.len());
+        let mut bounds = vec![0];
+        for run in line.split(|c: char| !c.is_alphanumeric()) {
+            compact.push_str(&compact_identifier(run));
+            if bounds.last() != Some(&compact.len()) {
+                bounds.push(compact.len());
+            }
+        }
+        CompactLine { compact, bounds }
+    }
+
+    /// Whether a compact identifier is in the line, starting and ending where
+    /// runs of letters and digits do (`DE12200505...` is in
+    /// `IBAN DE12 2005 0550 ...`; `RE20261048` is not in `RE-2026-10481`).
+    pub fn contains(&self, id: &str) -> bool {
+        !id.is_empty()
+            && self.bounds.iter().any(|&at| {
+                self.compact[at..].starts_with(id)
+                    && self.bounds.binary_search(&(at + id.len())).is_ok()
+            })
     }
 }
 
@@ -155,9 +191,9 @@ impl TextIndex {
             }
             if taint_left > 0 {
                 taint_left -= 1;
-                index.instructions.add_line(line);
+                index.instructions.add_line(line, &lower);
             } else {
-                index.text.add_line(line);
+                index.text.add_line(line, &lower);
             }
         }
         index
@@ -180,24 +216,18 @@ impl TextIndex {
         )
     }
 
-    /// Looks up an identifier (IBAN, VAT id, BIC, document number) without
-    /// blanks and punctuation; short ones (under 6 characters) are looked up
-    /// as text instead, because they would be found by chance.
+    /// Looks up an identifier (IBAN, VAT id, BIC, document number) as text
+    /// or without blanks and punctuation ([`CompactLine::contains`]); short
+    /// ones (under 6 characters) only as text, because they would be found by
+    /// chance.
     pub fn find_identifier(&self, id: &str) -> Found {
         let compact = compact_identifier(id);
-        if compact.chars().count() < 6 {
+        if compact.len() < 6 {
             return self.find_text(id);
         }
-        match self.find_text(id) {
-            Found::InText => Found::InText,
-            other => match Found::of(
-                self.text.has_identifier(&compact),
-                self.instructions.has_identifier(&compact),
-            ) {
-                Found::Nowhere => other,
-                found => found,
-            },
-        }
+        let needle = normalise(id);
+        let has = |part: &Part| part.has_text(&needle) || part.has_identifier(&compact);
+        Found::of(has(&self.text), has(&self.instructions))
     }
 
     /// Looks up an amount or quantity by value (sign ignored).
@@ -234,6 +264,13 @@ impl TextIndex {
     }
 }
 
+/// Every date among tokens, day first and month first.
+pub fn dates_in(tokens: &[&str]) -> impl Iterator<Item = NaiveDate> {
+    [DateOrder::DayFirst, DateOrder::MonthFirst]
+        .into_iter()
+        .flat_map(|order| find_dates(tokens, order).into_iter().map(|(_, _, d)| d))
+}
+
 /// Every number among tokens, in both decimal notations, as absolute values.
 /// Groups split by blanks (`1 234,56`) are also read joined.
 pub fn numbers_in(tokens: &[&str]) -> Vec<Decimal> {
@@ -257,8 +294,13 @@ pub fn numbers_in(tokens: &[&str]) -> Vec<Decimal> {
             i += 1;
         }
     }
+    let mut lists = vec![tokens.to_vec()];
+    // Without a group to join, the joined list is the same again.
+    if joined.len() < tokens.len() {
+        lists.push(joined.iter().map(String::as_str).collect());
+    }
     let mut out = Vec::new();
-    for list in [tokens.to_vec(), joined.iter().map(String::as_str).collect()] {
+    for list in lists {
         for notation in [Notation::DecimalComma, Notation::DecimalPoint] {
             out.extend(
                 find_amounts(&list, notation)
@@ -388,6 +430,17 @@ mod tests {
             index.find_identifier("DE12200505501283746510"),
             Found::InText
         );
+        assert_eq!(
+            index.find_identifier("DE1220050550128374651"),
+            Found::Nowhere
+        );
+        assert_eq!(index.find_identifier("RE-2026-1048"), Found::Nowhere);
+        assert_eq!(index.find_identifier("re 2026 10481"), Found::InText);
+        let line = CompactLine::new("USt-IdNr.:DE 273.819.459, Bürobedarf");
+        assert!(line.contains("DE273819459"));
+        assert!(!line.contains("DE27381945"));
+        assert!(!line.contains("E273819459"));
+        assert!(line.contains("BROBEDARF"));
         assert_eq!(index.find_currency(Currency::EUR), Found::InText);
         assert_eq!(index.usual_currency(), Some(Currency::EUR));
     }

@@ -1,7 +1,7 @@
 //! Combining the deterministic reading of a document with the LLM's.
 //!
 //! The layout extractor's values come with positions on the page and stay
-//! first. The LLM's reading (already grounded, see [`crate::reading`]) is a
+//! first. The LLM's reading (already grounded, see [`crate::convert`]) is a
 //! second opinion:
 //!
 //! - where the layout extractor found nothing, the LLM's value fills the gap

@@ -258,3 +258,20 @@ fn amounts_take_the_currency_the_text_confirms() {
     let why = gross.evidence.locator.as_deref().unwrap_or_default();
     assert!(why.contains("currency assumed EUR"), "{why}");
 }
+
+#[test]
+fn a_cut_off_identifier_is_not_found_inside_a_longer_one() {
+    let mut a = answer();
+    a["number"] = "RE-2026-1048".into();
+    a["quotes"]["number"] = "Rechnungsnummer: RE-2026-10481".into();
+    a["po_reference"] = "450000010".into();
+    let doc = reading(a).into_document(TEXT);
+    assert_eq!(doc.header.number, None, "a prefix of RE-2026-10481");
+    assert!(
+        doc.references.purchase_orders.is_empty(),
+        "a prefix of 4500000101"
+    );
+    let note = doc.header.notes.join("\n");
+    assert!(note.contains("RE-2026-1048\""), "{note}");
+    assert!(note.contains("450000010\""), "{note}");
+}

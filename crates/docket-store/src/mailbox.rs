@@ -120,8 +120,10 @@ pub trait MailboxStore: Send + Sync {
     ) -> StoreResult<Vec<MailRecord>>;
 
     /// The first record of a mail of `account`, in any folder and under any
-    /// UIDVALIDITY, with these bytes (`sha256`) and this `Message-ID` (or none):
-    /// how a rescan after a UIDVALIDITY change recognises mails taken before.
+    /// UIDVALIDITY, with these bytes (`sha256`) and this `Message-ID` (or none),
+    /// one that names its document first (a record of the mail filtered out in
+    /// one folder must not hide its storing from another): how a rescan after
+    /// a UIDVALIDITY change recognises mails taken before.
     async fn mail_by_content(
         &self,
         account: &str,
@@ -208,7 +210,7 @@ where
     ) -> StoreResult<Option<MailRecord>> {
         let sql = format!(
             "SELECT {MAIL_COLUMNS} FROM mail_log WHERE account = $1 AND sha256 = $2 \
-             AND message_id IS NOT DISTINCT FROM $3 ORDER BY id LIMIT 1"
+             AND message_id IS NOT DISTINCT FROM $3 ORDER BY (document_id IS NULL), id LIMIT 1"
         );
         let row = sqlx::query::<DB>(&sql)
             .bind(account)

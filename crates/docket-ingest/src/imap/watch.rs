@@ -12,12 +12,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_imap::extensions::idle::IdleResponse;
 use async_imap::types::UnsolicitedResponse;
 use docket_store::Store;
 use tokio::sync::watch;
 
-use super::connect::{Connection, connect, within};
+use super::connect::{Connection, connect, imap_error, within};
 use super::folder::Folder;
 use super::settings::MailboxSettings;
 use crate::IngestError;
@@ -29,6 +28,10 @@ const FIRST_BACKOFF: Duration = Duration::from_secs(1);
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
 
 /// Watches every folder of every account until `stop` turns true.
+///
+/// A folder whose session panicked is no longer watched: that is logged at
+/// once, the other folders go on, and the panic is raised again once they
+/// have stopped, so that whoever awaits this task learns of it.
 pub async fn watch_all(
     accounts: Vec<MailboxSettings>,
     store: Arc<dyn Store>,
@@ -43,7 +46,18 @@ pub async fn watch_all(
                 .spawn(async move { watch_folder(&account, &folder, store, limits, stop).await });
         }
     }
-    while sessions.join_next().await.is_some() {}
+    let mut panicked = None;
+    while let Some(ended) = sessions.join_next().await {
+        if let Err(e) = ended
+            && e.is_panic()
+        {
+            tracing::error!(error = %e, "a mailbox session panicked: its folder is no longer watched");
+            panicked.get_or_insert(e.into_panic());
+        }
+    }
+    if let Some(panic) = panicked {
+        std::panic::resume_unwind(panic);
+    }
 }
 
 /// Watches one folder until `stop` turns true.
@@ -108,6 +122,9 @@ async fn session(
             limits,
             stop: Some(&*stop),
         };
+        // What the server announced before this pass, its listing covers;
+        // what it announces during the pass, `wait_idle` looks at.
+        while conn.session.unsolicited_responses.try_recv().is_ok() {}
         let taken = pass.take_new(&mut conn).await?;
         *succeeded = true;
         if taken.total() > 0 {
@@ -141,35 +158,31 @@ async fn wait_idle(
         can_idle,
         can_move,
     } = conn;
-    // Mail that arrived after the last pass is announced (EXISTS) before the
-    // server confirms the IDLE, into the unsolicited channel, not to the wait:
-    // empty the channel first, look into it after, or that mail would wait
-    // for the next renewal.
+    // Mail that arrived during the last pass (after its listing) or before
+    // the server confirmed the IDLE is announced (EXISTS) into the unsolicited
+    // channel, not to the wait: look there, or that mail would wait for the
+    // next renewal. A full channel has dropped announcements: look again.
+    // (RECENT is no sign: servers send `* 0 RECENT` after every move.)
     let announced = session.unsolicited_responses.clone();
-    while announced.try_recv().is_ok() {}
     let mut handle = session.idle();
     within(account, "IDLE", handle.init()).await?;
-    let arrived_meanwhile = std::iter::from_fn(|| announced.try_recv().ok()).any(|r| {
-        matches!(
-            r,
-            UnsolicitedResponse::Exists(_) | UnsolicitedResponse::Recent(_)
-        )
-    });
-    let renew = account.idle_renew();
-    let woke = if arrived_meanwhile {
-        Some(Ok(IdleResponse::ManualInterrupt))
-    } else {
+    let mut arrived_meanwhile = announced.is_full();
+    while let Ok(response) = announced.try_recv() {
+        arrived_meanwhile |= matches!(response, UnsolicitedResponse::Exists(_));
+    }
+    if !arrived_meanwhile {
+        let renew = account.idle_renew();
         let (news, _interrupt) = handle.wait_with_timeout(renew);
         // The wait's own time-out restarts with every keep-alive the server
-        // sends, so the renewal deadline is kept here.
+        // sends, so the renewal deadline is kept here. News, the deadline or
+        // the stop signal all end the IDLE; only a broken session is an error.
         tokio::select! {
-            news = news => Some(news),
-            _ = tokio::time::sleep(renew) => Some(Ok(IdleResponse::Timeout)),
-            _ = stop.wait_for(|s| *s) => None,
+            news = news => {
+                news.map_err(|e| imap_error(account, "IDLE", e))?;
+            }
+            _ = tokio::time::sleep(renew) => {}
+            _ = stop.wait_for(|s| *s) => {}
         }
-    };
-    if let Some(Err(e)) = woke {
-        return Err(super::connect::imap_error(account, "IDLE", e));
     }
     let session = within(account, "DONE", handle.done()).await?;
     Ok(Connection {

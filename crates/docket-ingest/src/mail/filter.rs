@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{MailLimits, SplitMail, address};
+use super::{SplitMail, address};
 
 /// The conditions a mail must meet for an account to take it.
 ///
@@ -36,11 +36,6 @@ pub struct MailFilter {
 }
 
 impl MailFilter {
-    /// Whether this filter takes every mail (so nothing needs to be read to decide).
-    pub fn takes_everything(&self) -> bool {
-        *self == MailFilter::default()
-    }
-
     /// Why the account does not take `mail`, or `None` when it does.
     pub fn refusal(&self, mail: &SplitMail) -> Option<String> {
         let senders: Vec<&str> = mail
@@ -78,19 +73,6 @@ impl MailFilter {
             )),
             _ => None,
         }
-    }
-
-    /// Why the account does not take the raw mail `raw`, or `None` when it does.
-    ///
-    /// A mail that cannot be read is taken: stored and then quarantined with
-    /// its reason, a person sees it, where a refusal would leave it unseen.
-    pub fn refusal_for_raw(&self, raw: &[u8], limits: &MailLimits) -> Option<String> {
-        if self.takes_everything() {
-            return None;
-        }
-        super::split(raw, limits)
-            .ok()
-            .and_then(|mail| self.refusal(&mail))
     }
 }
 
@@ -146,7 +128,6 @@ mod tests {
     #[test]
     fn the_default_filter_takes_everything() {
         let open = MailFilter::default();
-        assert!(open.takes_everything());
         assert_eq!(open.refusal(&mail("a@b.example", None, &[], "", 0)), None);
         assert_eq!(filter(""), open);
         assert!(
@@ -158,7 +139,6 @@ mod tests {
     #[test]
     fn senders_match_by_address_or_whole_domain_case_insensitively() {
         let f = filter(r#"from = ["@Nordwind.example", "Billing@Kestrel.example"]"#);
-        assert!(!f.takes_everything());
         assert_eq!(
             f.refusal(&mail("anna@nordwind.example", None, &[], "", 0)),
             None
@@ -228,17 +208,5 @@ mod tests {
         let without = filter("has_attachment = false");
         assert!(without.refusal(&good).unwrap().contains("1 attachment"));
         assert_eq!(without.refusal(&bare), None);
-    }
-
-    #[test]
-    fn raw_mail_is_read_to_decide_and_unreadable_mail_is_taken() {
-        let f = filter(r#"from = ["@nordwind.example"]"#);
-        let limits = MailLimits::default();
-        let from_supplier =
-            b"From: Billing <billing@nordwind.example>\r\nSubject: x\r\n\r\nbody\r\n";
-        let from_other = b"From: someone@else.example\r\nSubject: x\r\n\r\nbody\r\n";
-        assert_eq!(f.refusal_for_raw(from_supplier, &limits), None);
-        assert!(f.refusal_for_raw(from_other, &limits).is_some());
-        assert_eq!(f.refusal_for_raw(b"", &limits), None);
     }
 }

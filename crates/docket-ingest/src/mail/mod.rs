@@ -27,6 +27,7 @@ mod unzip;
 #[cfg(test)]
 mod tests;
 
+use std::cell::LazyCell;
 use std::ops::Deref;
 
 use mail_parser::{HeaderName, Message, MessageParser, PartType};
@@ -131,24 +132,26 @@ fn split_within_limits(raw: &[u8], limits: &MailLimits) -> Result<SplitMail, Ing
         })?;
     let mut walk = attachments::Walk::new(limits);
     walk.message(&message, 0)?;
-    let inline_original = || forwarded::inline_original_sender(&body_text(&message));
-    let original_sender = walk.original_sender().or_else(inline_original);
-    let mut split = SplitMail {
+    // Converting the body (HTML too) to text is done once, and only when the
+    // inline forward markers or the body document need it.
+    let body = LazyCell::new(|| body_text(&message));
+    let original_sender = walk
+        .original_sender()
+        .or_else(|| forwarded::inline_original_sender(&body));
+    if walk.parts.is_empty() {
+        let part = body_part(&body, &walk)?;
+        walk.parts.push(part);
+    }
+    Ok(SplitMail {
         sender: address::from_address(&message),
         original_sender,
         to: address::recipients(&message),
         message_id: message.message_id().map(str::to_string),
         subject: message.subject().map(str::to_string),
         attachments: walk.attachments,
-        parts: std::mem::take(&mut walk.parts),
-        skipped: std::mem::take(&mut walk.skipped),
-    };
-    if split.parts.is_empty() {
-        split
-            .parts
-            .push(body_part(&message, &walk, &split.skipped)?);
-    }
-    Ok(split)
+        parts: walk.parts,
+        skipped: walk.skipped,
+    })
 }
 
 /// Where the headers start: after leading blank lines and an mbox `From `
@@ -165,17 +168,14 @@ fn headers_start(raw: &[u8]) -> &[u8] {
 }
 
 /// The body as the document, for a mail that carries no PDF or XML: the text
-/// of the mail and of every message forwarded in it, in order.
-fn body_part(
-    message: &Message<'_>,
-    walk: &attachments::Walk<'_>,
-    skipped: &[String],
-) -> Result<MailPart, IngestError> {
+/// of the mail (`body`) and of every message forwarded in it, in order.
+fn body_part(body: &str, walk: &attachments::Walk<'_>) -> Result<MailPart, IngestError> {
     if !walk.limit_notes.is_empty() {
         // What was left out may well have been the document: a person looks.
         return Err(IngestError::OverLimit(walk.limit_notes.join("; ")));
     }
-    let mut text = body_text(message);
+    let skipped = &walk.skipped;
+    let mut text = body.to_string();
     for forwarded in &walk.forwarded {
         text.push_str("\n\n");
         text.push_str(&forwarded.text);

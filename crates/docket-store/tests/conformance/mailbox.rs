@@ -144,6 +144,26 @@ async fn a_mail_is_recognised_by_message_id_and_content_across_uidvalidity() {
             None,
             "{name}: per account"
         );
+
+        // Filtered out in one folder, stored from another: the stored one counts.
+        let mut filtered = mail(4, MailOutcome::Filtered, "dd");
+        filtered.message_id = Some("<dd@x>".into());
+        let doc = store.ingest(new_doc("dd.eml", b"mail dd")).await.unwrap();
+        let mut stored = filtered.clone();
+        (stored.folder, stored.outcome) = ("Invoices".into(), MailOutcome::Stored);
+        stored.document_id = Some(doc.id().clone());
+        store
+            .record_mails(&[filtered, stored.clone()])
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .mail_by_content("ap", Some("<dd@x>"), "dd")
+                .await
+                .unwrap(),
+            Some(stored),
+            "{name}: the record with a document"
+        );
     }
     set.done().await;
 }

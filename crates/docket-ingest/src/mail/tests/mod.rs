@@ -468,3 +468,25 @@ fn hostile_nesting_is_refused_without_exhausting_the_stack() {
     let err = split(&raw, &MailLimits::default()).unwrap_err();
     assert!(err.to_string().contains("nested more than 5 deep"), "{err}");
 }
+
+#[test]
+fn hostile_address_lists_are_read_in_one_pass() {
+    // Each took minutes when every address was checked against all before it,
+    // or every `mailto:` read to the end of its line.
+    let mut raw = b"From: a@b.example\r\nTo: ".to_vec();
+    for i in 0..40_000 {
+        raw.extend_from_slice(format!("u{i}@d.example, U{i}@d.example, ").as_bytes());
+    }
+    raw.extend_from_slice(
+        b"last@d.example\r\nSubject: x\r\n\r\nPlease book.\r\n\r\n\
+          ---------- Forwarded message ---------\r\nFrom: ",
+    );
+    raw.extend_from_slice(&b"mailto:".repeat(20_000));
+    raw.extend_from_slice(b"\r\n\r\nPlease send 10 boxes.\r\n");
+    let split = split_ok(&raw);
+    assert_eq!(split.to.len(), 40_001, "duplicates are dropped");
+    assert_eq!(split.to[..2], ["u0@d.example", "u1@d.example"], "in order");
+    assert_eq!(split.to.last().map(String::as_str), Some("last@d.example"));
+    assert_eq!(split.original_sender, None);
+    assert!(String::from_utf8_lossy(&only_document(&split).bytes).contains("10 boxes"));
+}
