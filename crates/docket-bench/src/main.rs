@@ -9,6 +9,7 @@
 
 mod measure;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -70,6 +71,9 @@ struct Figures {
     /// Busy CPU time of the whole machine per decided document (all processes:
     /// workers, intake, PostgreSQL, RabbitMQ), steadier than docs/s.
     cpu_ms_per_doc: f64,
+    /// The same per component (`docket`, `postgres`, `rabbitmq`, `other`):
+    /// where the cost is, and whether anything else was busy during the run.
+    cpu_ms_per_doc_by_component: BTreeMap<&'static str, f64>,
     /// With `--llm-latency-ms`: the latency, the calls answered and the most in flight at once.
     #[serde(skip_serializing_if = "Option::is_none")]
     llm_latency_ms: Option<u64>,
@@ -220,6 +224,15 @@ async fn main() -> anyhow::Result<()> {
             figures.lost,
             figures.double_booked
         );
+        let by_component: Vec<String> = figures
+            .cpu_ms_per_doc_by_component
+            .iter()
+            .map(|(component, ms)| format!("{component} {ms:.1}"))
+            .collect();
+        println!(
+            "CPU ms per document by component: {}",
+            by_component.join(", ")
+        );
         if let (Some(ms), Some(calls), Some(peak)) = (
             figures.llm_latency_ms,
             figures.llm_calls,
@@ -255,6 +268,23 @@ async fn settle(db_url: &str) {
     eprintln!("bench: the machine did not quiet down within 15 s; measuring anyway");
 }
 
+/// Runs a command to its end and returns its exit status with the CPU time
+/// it spent (read from `/proc` while it runs, so the last few milliseconds
+/// before it exits are missed).
+fn run_watched(mut command: Command) -> anyhow::Result<(std::process::ExitStatus, f64)> {
+    let mut child = command.spawn()?;
+    let mut cpu_ms = 0.0;
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok((status, cpu_ms));
+        }
+        if let Some((_, ms)) = measure::process_cpu_ms_of(child.id()) {
+            cpu_ms = ms;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 async fn measure_run(run: &Run) -> anyhow::Result<Figures> {
     let migrate = run
         .docket(&["migrate"])
@@ -277,7 +307,8 @@ async fn measure_run(run: &Run) -> anyhow::Result<Figures> {
     settle(&run.db_url).await;
     let started = Instant::now();
     let busy_before = measure::machine_busy_ms();
-    let ingest = run.docket(&["ingest", "--once"]).status()?;
+    let cpu_before = measure::process_cpu_ms();
+    let (ingest, ingest_cpu_ms) = run_watched(run.docket(&["ingest", "--once"]))?;
     if !ingest.success() {
         stop(&mut children, &logs);
         bail!("docket ingest failed");
@@ -301,6 +332,8 @@ async fn measure_run(run: &Run) -> anyhow::Result<Figures> {
     for child in &children {
         peak_rss_kb = peak_rss_kb.max(measure::peak_rss_kb(child.id()).unwrap_or(0));
     }
+    let mut by_component = measure::cpu_by_component(&cpu_before, &measure::process_cpu_ms());
+    *by_component.entry("docket").or_insert(0.0) += ingest_cpu_ms;
     stop(&mut children, &logs);
     let latencies = measure::latencies_ms(&pool).await?;
     let decided = latencies.len();
@@ -317,6 +350,10 @@ async fn measure_run(run: &Run) -> anyhow::Result<Figures> {
         workers: run.args.workers,
         seconds,
         cpu_ms_per_doc: busy.map_or(0.0, |ms| ms / decided.max(1) as f64),
+        cpu_ms_per_doc_by_component: by_component
+            .into_iter()
+            .map(|(component, ms)| (component, ms / decided.max(1) as f64))
+            .collect(),
         llm_latency_ms: run.args.llm_latency_ms,
         llm_calls: None,
         llm_peak_in_flight: None,

@@ -23,8 +23,8 @@ use docket_domain::{DocumentState, Stage, WorkMessage};
 pub use error::StoreError;
 pub use mailbox::{MailOutcome, MailRecord, MailboxCursor, MailboxStore};
 pub use model::{
-    DocumentId, DocumentRecord, Event, IngestOutcome, LedgerEntry, LedgerState, LedgerUpdate,
-    NewDocument, OutboxEntry, Patch, StoreStatus, StoredJson, Transition,
+    Claimed, DocumentId, DocumentRecord, Event, IngestOutcome, LedgerEntry, LedgerState,
+    LedgerUpdate, NewDocument, OutboxEntry, Patch, StoreStatus, StoredJson, Transition,
 };
 
 /// The result type of store operations.
@@ -67,6 +67,21 @@ pub trait Store: MailboxStore + Send + Sync {
     /// Claims a business key (supplier + normalised number + kind) for a document.
     /// Returns the id of the document that owns the key: this one if it was free.
     async fn claim_key(&self, key: &str, id: &DocumentId) -> StoreResult<DocumentId>;
+
+    /// Claims `key` for `id` (as [`Store::claim_key`]) and applies `transition`
+    /// only when `id` owns the key, so that a document whose key another one
+    /// holds never moves to where the first one went. Adapters that can do
+    /// both in one round trip override this; the default takes two.
+    async fn claim_and_transition(
+        &self,
+        key: &str,
+        id: &DocumentId,
+        transition: Transition,
+    ) -> StoreResult<Claimed> {
+        let owner = self.claim_key(key, id).await?;
+        let moved = owner == *id && self.transition(id, transition).await?;
+        Ok(Claimed { owner, moved })
+    }
 
     /// Up to `limit` unsent outbox messages, oldest first (a look, no claim).
     async fn pending_outbox(&self, limit: u32) -> StoreResult<Vec<OutboxEntry>>;

@@ -75,6 +75,16 @@ impl IngestOutcome {
     }
 }
 
+/// What [`crate::Store::claim_and_transition`] found and did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claimed {
+    /// The document that owns the key: the claimant when the key was free or
+    /// already its own.
+    pub owner: DocumentId,
+    /// Whether the claimant moved (it owns the key and was in an expected state).
+    pub moved: bool,
+}
+
 /// Columns a transition may set; `None` leaves a column as it is.
 #[derive(Debug, Clone, Default)]
 pub struct Patch {

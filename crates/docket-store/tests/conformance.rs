@@ -12,7 +12,8 @@ use std::time::Duration;
 use docket_store::postgres::PgStore;
 use docket_store::sqlite::SqliteStore;
 use docket_store::{
-    DocumentId, IngestOutcome, LedgerState, LedgerUpdate, NewDocument, Patch, Store, Transition,
+    Claimed, DocumentId, IngestOutcome, LedgerState, LedgerUpdate, NewDocument, Patch, Store,
+    Transition,
 };
 use sqlx::postgres::PgConnectOptions;
 
@@ -326,6 +327,133 @@ async fn a_business_key_has_one_owner() {
             store.claim_key("S|INV1|invoice", &a).await.unwrap(),
             a,
             "{name}"
+        );
+    }
+    set.done().await;
+}
+
+#[tokio::test]
+async fn only_the_owner_of_a_business_key_moves_with_its_claim() {
+    let set = stores().await;
+    for (name, store) in set.iter() {
+        let a = store
+            .ingest(new_doc("a.pdf", b"a"))
+            .await
+            .unwrap()
+            .id()
+            .clone();
+        let b = store
+            .ingest(new_doc("b.pdf", b"b"))
+            .await
+            .unwrap()
+            .id()
+            .clone();
+        let extracted = || {
+            to(
+                DocumentState::Extracted,
+                &[DocumentState::Received],
+                Some(Stage::Match),
+            )
+        };
+        let first = store
+            .claim_and_transition("S|INV9|invoice", &a, extracted())
+            .await
+            .unwrap();
+        assert_eq!(
+            first,
+            Claimed {
+                owner: a.clone(),
+                moved: true
+            },
+            "{name}"
+        );
+        let second = store
+            .claim_and_transition("S|INV9|invoice", &b, extracted())
+            .await
+            .unwrap();
+        assert_eq!(
+            second,
+            Claimed {
+                owner: a.clone(),
+                moved: false
+            },
+            "{name}"
+        );
+        assert_eq!(
+            store.document(&b).await.unwrap().state,
+            DocumentState::Received,
+            "{name}"
+        );
+        // The owner again, from a state the transition does not expect: it
+        // keeps the key and does not move.
+        let stale = store
+            .claim_and_transition("S|INV9|invoice", &a, extracted())
+            .await
+            .unwrap();
+        assert_eq!(
+            stale,
+            Claimed {
+                owner: a.clone(),
+                moved: false
+            },
+            "{name}"
+        );
+        // A key nobody holds is free for the second document.
+        let other = store
+            .claim_and_transition("S|INV10|invoice", &b, extracted())
+            .await
+            .unwrap();
+        assert_eq!(
+            other,
+            Claimed {
+                owner: b.clone(),
+                moved: true
+            },
+            "{name}"
+        );
+        let matches = store
+            .pending_outbox(100)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|e| e.message.stage == Stage::Match)
+            .count();
+        assert_eq!(matches, 2, "{name}: one message per document that moved");
+    }
+    set.done().await;
+}
+
+#[tokio::test]
+async fn racing_claimants_of_one_key_move_exactly_one_document() {
+    let set = stores().await;
+    for (name, shared) in &set.list {
+        let mut claimants = Vec::new();
+        for n in 0..12u8 {
+            let doc = new_doc("c.pdf", &[b'c', n]);
+            claimants.push(shared.ingest(doc).await.unwrap().id().clone());
+        }
+        let mut tasks = tokio::task::JoinSet::new();
+        for claimant in claimants {
+            let store = shared.clone();
+            tasks.spawn(async move {
+                let t = to(DocumentState::Extracted, &[DocumentState::Received], None);
+                store
+                    .claim_and_transition("S|RACE2|invoice", &claimant, t)
+                    .await
+                    .unwrap()
+            });
+        }
+        let (mut moved, mut owners) = (0, std::collections::BTreeSet::new());
+        while let Some(result) = tasks.join_next().await {
+            let claimed = result.unwrap();
+            moved += usize::from(claimed.moved);
+            owners.insert(claimed.owner);
+        }
+        assert_eq!(moved, 1, "{name}: only the owner moves");
+        assert_eq!(
+            owners.len(),
+            1,
+            "{name}: every claimant is told the one owner, got {owners:?}"
         );
     }
     set.done().await;

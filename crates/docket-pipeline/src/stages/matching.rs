@@ -9,7 +9,7 @@ use docket_extract::Extraction;
 use docket_matching::{
     MatchInput, MatchOutcome, SellerIds, Verdict, match_document, purchase_order_numbers,
 };
-use docket_store::{DocumentRecord, Patch, Transition};
+use docket_store::{DocumentId, DocumentRecord, Patch, Transition};
 
 use crate::{Pipeline, PipelineError};
 
@@ -44,9 +44,27 @@ pub async fn run(pipeline: &Pipeline, record: DocumentRecord) -> Result<(), Pipe
         sender_domain,
     };
     let mut outcome = match_document(&input, &pipeline.policy);
-    if outcome.verdict != Verdict::Duplicate {
-        check_received_before(pipeline, &record, &mut outcome).await?;
+    // The first document with a business key (supplier, number, kind) claims
+    // it in the same statement that moves it on; a later one with the same
+    // key, whatever channel it came through, is a duplicate of the first.
+    if outcome.verdict != Verdict::Duplicate
+        && let Some(key) = outcome.business_key.clone()
+    {
+        let claimed = pipeline
+            .store
+            .claim_and_transition(&key, id, decided(&outcome)?)
+            .await?;
+        if claimed.owner == *id {
+            return Ok(());
+        }
+        received_before(pipeline, &record, &claimed.owner, &mut outcome).await?;
     }
+    pipeline.store.transition(id, decided(&outcome)?).await?;
+    Ok(())
+}
+
+/// The state change a match outcome makes.
+fn decided(outcome: &MatchOutcome) -> Result<Transition, PipelineError> {
     let to = match outcome.verdict {
         Verdict::Book => DocumentState::Matched,
         Verdict::Wait => DocumentState::Waiting,
@@ -54,14 +72,14 @@ pub async fn run(pipeline: &Pipeline, record: DocumentRecord) -> Result<(), Pipe
         Verdict::Duplicate => DocumentState::Duplicate,
     };
     let detail = format!("{:?}: {} reason(s)", outcome.verdict, outcome.reasons.len());
-    let transition = Transition {
+    Ok(Transition {
         from: MATCHABLE.to_vec(),
         to,
         patch: Patch {
             supplier_id: outcome.supplier.as_ref().map(|s| s.id.clone()),
             supplier_name: outcome.supplier.as_ref().map(|s| s.name.clone()),
             reasons: Some(outcome.reasons.clone()),
-            match_result: Some(serde_json::value::to_raw_value(&outcome).map_err(|e| {
+            match_result: Some(serde_json::value::to_raw_value(outcome).map_err(|e| {
                 PipelineError::Inconsistent(format!("serialising the match outcome: {e}"))
             })?),
             ..Patch::default()
@@ -69,40 +87,33 @@ pub async fn run(pipeline: &Pipeline, record: DocumentRecord) -> Result<(), Pipe
         enqueue: (to == DocumentState::Matched).then_some(Stage::Post),
         actor: "pipeline:match".to_string(),
         detail,
-    };
-    pipeline.store.transition(id, transition).await?;
-    Ok(())
+    })
 }
 
-/// A second document with the same business key (supplier, number, kind) is a
-/// duplicate of the first, whatever channel it came through.
-async fn check_received_before(
+/// Turns the outcome into a duplicate of `owner`, the document that was
+/// received before with the same business key.
+async fn received_before(
     pipeline: &Pipeline,
     record: &DocumentRecord,
+    owner: &DocumentId,
     outcome: &mut MatchOutcome,
 ) -> Result<(), PipelineError> {
-    let Some(key) = outcome.business_key.as_deref() else {
-        return Ok(());
-    };
-    let owner = pipeline.store.claim_key(key, &record.id).await?;
-    if owner != record.id {
-        let earlier = pipeline.store.document(&owner).await?;
-        let what = earlier.part_name.as_deref().unwrap_or(&earlier.file_name);
-        outcome.verdict = Verdict::Duplicate;
-        outcome.booking = None;
-        outcome.reasons = vec![Reason::new(
-            ReasonCode::Duplicate,
-            format!(
-                "the same {} was received before as {what} (document {owner}, now {})",
-                record
-                    .kind
-                    .as_deref()
-                    .unwrap_or("document")
-                    .replace('_', " "),
-                earlier.state.as_str()
-            ),
-        )];
-    }
+    let earlier = pipeline.store.document(owner).await?;
+    let what = earlier.part_name.as_deref().unwrap_or(&earlier.file_name);
+    outcome.verdict = Verdict::Duplicate;
+    outcome.booking = None;
+    outcome.reasons = vec![Reason::new(
+        ReasonCode::Duplicate,
+        format!(
+            "the same {} was received before as {what} (document {owner}, now {})",
+            record
+                .kind
+                .as_deref()
+                .unwrap_or("document")
+                .replace('_', " "),
+            earlier.state.as_str()
+        ),
+    )];
     Ok(())
 }
 

@@ -22,8 +22,9 @@ use sqlx::types::Json;
 use sqlx::{Connection, PgPool, Postgres, Row, Transaction};
 
 use crate::{
-    DocumentId, DocumentRecord, Event, IngestOutcome, LedgerEntry, LedgerState, NewDocument,
-    OutboxEntry, Store, StoreError, StoreResult, StoreStatus, Transition, split_detail, stage_for,
+    Claimed, DocumentId, DocumentRecord, Event, IngestOutcome, LedgerEntry, LedgerState,
+    NewDocument, OutboxEntry, Store, StoreError, StoreResult, StoreStatus, Transition,
+    split_detail, stage_for,
 };
 use direct::DirectPool;
 use rows::{DOCUMENT_COLUMNS, parse_state, record_from_row};
@@ -255,6 +256,97 @@ async fn locked_state(
     parse_state(&state.ok_or_else(|| StoreError::NotFound(format!("document {id}")))?)
 }
 
+/// What one transition statement found and did.
+struct Applied {
+    /// Whether the document moved.
+    moved: bool,
+    /// The owner of the claimed key; `None` without a claim, or when a
+    /// concurrent claim is not yet visible to the statement.
+    owner: Option<String>,
+}
+
+impl PgStore {
+    /// A transition in one statement, so one round trip and one implicit
+    /// transaction: optionally claim a business key, lock the row, move it if
+    /// its state is one of `from` (and the key, if claimed, is its own), and
+    /// record the event, the outbox message and the posting-ledger entry it
+    /// settles with it. Every document passes here several times, so the round
+    /// trips of begin/select/update/insert/commit were a large share of the
+    /// pipeline's cost.
+    async fn apply(
+        &self,
+        id: &DocumentId,
+        t: Transition,
+        claim: Option<&str>,
+    ) -> StoreResult<Applied> {
+        let from: Vec<&str> = t.from.iter().map(|s| s.as_str()).collect();
+        let p = &t.patch;
+        let row = self.direct.run(async |c| sqlx::query(
+            "WITH claimed AS ( \
+               INSERT INTO document_keys (key, document_id, created_at) \
+               SELECT $21, $12, now() WHERE $21::text IS NOT NULL \
+               ON CONFLICT (key) DO NOTHING RETURNING document_id), \
+             owner AS ( \
+               SELECT document_id FROM claimed \
+               UNION ALL SELECT document_id FROM document_keys WHERE key = $21 LIMIT 1), \
+             current AS (SELECT id, state FROM documents WHERE id = $12 FOR UPDATE), \
+             moved AS ( \
+               UPDATE documents d SET state = $1, updated_at = now(), lease_owner = NULL, lease_until = NULL, \
+               kind = COALESCE($2, d.kind), supplier_id = COALESCE($3, d.supplier_id), \
+               supplier_name = COALESCE($4, d.supplier_name), number = COALESCE($5, d.number), \
+               gross_amount = COALESCE($6, d.gross_amount), currency = COALESCE($7, d.currency), \
+               extracted_json = COALESCE($8::json, d.extracted_json), match_json = COALESCE($9::json, d.match_json), \
+               reasons_json = COALESCE($10, d.reasons_json), erp_ref = COALESCE($11, d.erp_ref) \
+               FROM current c WHERE d.id = c.id AND c.state = ANY($13) \
+               AND ($21::text IS NULL OR EXISTS (SELECT 1 FROM owner o WHERE o.document_id = $12)) \
+               RETURNING d.id, c.state AS from_state), \
+             event AS ( \
+               INSERT INTO events (document_id, at, from_state, to_state, actor, detail) \
+               SELECT id, now(), from_state, $1, $14, $15 FROM moved), \
+             queued AS ( \
+               INSERT INTO outbox (document_id, stage, attempt, created_at) \
+               SELECT id, $16, 0, now() FROM moved WHERE $16::text IS NOT NULL), \
+             ledger AS ( \
+               UPDATE posting_ledger SET state = $18, erp_ref = COALESCE($19, erp_ref), \
+               last_error = $20, updated_at = now() WHERE idempotency_key = $17) \
+             SELECT (SELECT state FROM current) AS current_state, \
+                    (SELECT COUNT(*) FROM moved) AS moved, \
+                    (SELECT document_id FROM owner) AS owner",
+        )
+        .bind(t.to.as_str())
+        .bind(&p.kind)
+        .bind(&p.supplier_id)
+        .bind(&p.supplier_name)
+        .bind(&p.number)
+        .bind(p.gross.map(|g| g.amount))
+        .bind(p.gross.map(|g| g.currency.to_string()))
+        .bind(p.extracted.as_ref().map(|j| j.get()))
+        .bind(p.match_result.as_ref().map(|j| j.get()))
+        .bind(p.reasons.as_ref().map(Json))
+        .bind(&p.erp_ref)
+        .bind(id.as_str())
+        .bind(&from)
+        .bind(&t.actor)
+        .bind(&t.detail)
+        .bind(t.enqueue.map(|s| s.as_str()))
+        .bind(p.ledger.as_ref().map(|l| l.key.as_str()))
+        .bind(p.ledger.as_ref().map(|l| l.state.as_str()))
+        .bind(p.ledger.as_ref().and_then(|l| l.erp_ref.as_deref()))
+        .bind(p.ledger.as_ref().and_then(|l| l.error.as_deref()))
+        .bind(claim)
+        .fetch_one(c)
+        .await).await?;
+        let current: Option<String> = row.try_get("current_state")?;
+        if current.is_none() {
+            return Err(StoreError::NotFound(format!("document {id}")));
+        }
+        Ok(Applied {
+            moved: row.try_get::<i64, _>("moved")? == 1,
+            owner: row.try_get("owner")?,
+        })
+    }
+}
+
 #[async_trait]
 impl Store for PgStore {
     async fn ingest(&self, doc: NewDocument) -> StoreResult<IngestOutcome> {
@@ -335,64 +427,7 @@ impl Store for PgStore {
     }
 
     async fn transition(&self, id: &DocumentId, t: Transition) -> StoreResult<bool> {
-        // One statement, so one round trip and one implicit transaction: lock
-        // the row, move it if its state is one of `from`, and record the event,
-        // the outbox message and the posting-ledger entry it settles with it.
-        // Every document passes here several times, so the round trips of
-        // begin/select/update/insert/commit were a large share of the
-        // pipeline's cost.
-        let from: Vec<&str> = t.from.iter().map(|s| s.as_str()).collect();
-        let p = &t.patch;
-        let row = self.direct.run(async |c| sqlx::query(
-            "WITH current AS (SELECT id, state FROM documents WHERE id = $12 FOR UPDATE), \
-             moved AS ( \
-               UPDATE documents d SET state = $1, updated_at = now(), lease_owner = NULL, lease_until = NULL, \
-               kind = COALESCE($2, d.kind), supplier_id = COALESCE($3, d.supplier_id), \
-               supplier_name = COALESCE($4, d.supplier_name), number = COALESCE($5, d.number), \
-               gross_amount = COALESCE($6, d.gross_amount), currency = COALESCE($7, d.currency), \
-               extracted_json = COALESCE($8::json, d.extracted_json), match_json = COALESCE($9::json, d.match_json), \
-               reasons_json = COALESCE($10, d.reasons_json), erp_ref = COALESCE($11, d.erp_ref) \
-               FROM current c WHERE d.id = c.id AND c.state = ANY($13) \
-               RETURNING d.id, c.state AS from_state), \
-             event AS ( \
-               INSERT INTO events (document_id, at, from_state, to_state, actor, detail) \
-               SELECT id, now(), from_state, $1, $14, $15 FROM moved), \
-             queued AS ( \
-               INSERT INTO outbox (document_id, stage, attempt, created_at) \
-               SELECT id, $16, 0, now() FROM moved WHERE $16::text IS NOT NULL), \
-             ledger AS ( \
-               UPDATE posting_ledger SET state = $18, erp_ref = COALESCE($19, erp_ref), \
-               last_error = $20, updated_at = now() WHERE idempotency_key = $17) \
-             SELECT (SELECT state FROM current) AS current_state, \
-                    (SELECT COUNT(*) FROM moved) AS moved",
-        )
-        .bind(t.to.as_str())
-        .bind(&p.kind)
-        .bind(&p.supplier_id)
-        .bind(&p.supplier_name)
-        .bind(&p.number)
-        .bind(p.gross.map(|g| g.amount))
-        .bind(p.gross.map(|g| g.currency.to_string()))
-        .bind(p.extracted.as_ref().map(|j| j.get()))
-        .bind(p.match_result.as_ref().map(|j| j.get()))
-        .bind(p.reasons.as_ref().map(Json))
-        .bind(&p.erp_ref)
-        .bind(id.as_str())
-        .bind(&from)
-        .bind(&t.actor)
-        .bind(&t.detail)
-        .bind(t.enqueue.map(|s| s.as_str()))
-        .bind(p.ledger.as_ref().map(|l| l.key.as_str()))
-        .bind(p.ledger.as_ref().map(|l| l.state.as_str()))
-        .bind(p.ledger.as_ref().and_then(|l| l.erp_ref.as_deref()))
-        .bind(p.ledger.as_ref().and_then(|l| l.error.as_deref()))
-        .fetch_one(c)
-        .await).await?;
-        let current: Option<String> = row.try_get("current_state")?;
-        if current.is_none() {
-            return Err(StoreError::NotFound(format!("document {id}")));
-        }
-        Ok(row.try_get::<i64, _>("moved")? == 1)
+        Ok(self.apply(id, t, None).await?.moved)
     }
 
     async fn split(
@@ -464,6 +499,27 @@ impl Store for PgStore {
             }
         };
         Ok(DocumentId(owner))
+    }
+
+    async fn claim_and_transition(
+        &self,
+        key: &str,
+        id: &DocumentId,
+        t: Transition,
+    ) -> StoreResult<Claimed> {
+        let applied = self.apply(id, t, Some(key)).await?;
+        match applied.owner {
+            Some(owner) => Ok(Claimed {
+                owner: DocumentId(owner),
+                moved: applied.moved,
+            }),
+            // A concurrent claim committed while the insert waited: not in this
+            // statement's snapshot, so nothing moved; read who owns it now.
+            None => Ok(Claimed {
+                owner: self.claim_key(key, id).await?,
+                moved: false,
+            }),
+        }
     }
 
     async fn pending_outbox(&self, limit: u32) -> StoreResult<Vec<OutboxEntry>> {
