@@ -42,9 +42,9 @@ pub struct FieldScore {
     /// Docket's value, normalised.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub got: Option<String>,
-    /// Docket's confidence in its value.
+    /// Docket's confidence in its value, rounded to four places.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub confidence: Option<f32>,
+    pub confidence: Option<f64>,
     /// Wrong, at or above the auto-book threshold.
     pub confidently_wrong: bool,
     /// The truth's value is not a valid VAT id or IBAN by Docket's own
@@ -146,10 +146,16 @@ fn score_field(
         outcome,
         expected: expected.map(ToString::to_string),
         got: got.as_ref().map(|(v, _)| v.to_string()),
-        confidence: confidence.map(Confidence::value),
+        confidence: confidence.map(|c| round4(f64::from(c.value()))),
         confidently_wrong: outcome == Outcome::Wrong && confidence.is_some_and(Confidence::is_sure),
         truth_invalid: expected.is_some_and(|want| fails_check_digits(field, want)),
     })
+}
+
+/// Rounds a fraction to four places for the report (a confidence is an
+/// `f32`; printed as an `f64` it would show digits it never had).
+pub(crate) fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
 }
 
 /// Whether a truth value is a VAT id or IBAN that Docket's validation refuses.

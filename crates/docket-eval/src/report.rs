@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::compare::{DocumentScore, Outcome};
+use crate::compare::{DocumentScore, Outcome, round4};
 use crate::field::FieldName;
 
 /// The figures of one field.
@@ -126,8 +126,8 @@ impl Report {
             .iter()
             .map(|(name, s)| {
                 let value = serde_json::json!({
-                    "accuracy": s.accuracy.map(round),
-                    "coverage": s.coverage.map(round),
+                    "accuracy": s.accuracy.map(round4),
+                    "coverage": s.coverage.map(round4),
                     "confidently_wrong": s.confidently_wrong,
                 });
                 (name.as_str().to_string(), value)
@@ -137,8 +137,8 @@ impl Report {
             "files": self.files,
             "scenarios": self.scenarios,
             "fields": fields,
-            "header_accuracy": self.header_accuracy.map(round),
-            "line_f1": self.line_f1.map(round),
+            "header_accuracy": self.header_accuracy.map(round4),
+            "line_f1": self.line_f1.map(round4),
             "confidently_wrong": self.confidently_wrong,
             "documents": self.documents,
         })
@@ -195,10 +195,6 @@ fn mean(values: impl IntoIterator<Item = f64>) -> Option<f64> {
         .into_iter()
         .fold((0.0, 0usize), |(sum, n), v| (sum + v, n + 1));
     (n > 0).then(|| sum / n as f64)
-}
-
-fn round(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
 }
 
 #[cfg(test)]

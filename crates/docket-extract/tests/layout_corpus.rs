@@ -48,7 +48,9 @@ struct Score {
 
 impl Score {
     fn add(&mut self, got: &FieldScore) {
-        let sure = got.confidence.is_some_and(|c| Confidence::new(c).is_sure());
+        let sure = got
+            .confidence
+            .is_some_and(|c| Confidence::new(c as f32).is_sure());
         match got.outcome {
             FieldOutcome::Missing | FieldOutcome::Unexpected => self.empty += 1,
             FieldOutcome::Right => {
