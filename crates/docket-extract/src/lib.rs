@@ -17,4 +17,4 @@ pub mod pdf;
 pub mod read;
 
 pub use error::ExtractError;
-pub use read::{Extraction, InputKind, Limits, read_document};
+pub use read::{Extraction, InputKind, Limits, read_document, read_document_visual};

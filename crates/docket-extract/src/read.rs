@@ -79,6 +79,33 @@ pub fn read_document(
     kind: InputKind,
     limits: Limits,
 ) -> Result<Extraction, ExtractError> {
+    read(bytes, kind, limits, Embedded::Read)
+}
+
+/// Reads one file as a person sees it: a PDF's embedded e-invoice XML is
+/// ignored and its visible text read by the layout extractor, so that
+/// `docket eval --visual-only` measures extraction from the page itself.
+pub fn read_document_visual(
+    bytes: Vec<u8>,
+    kind: InputKind,
+    limits: Limits,
+) -> Result<Extraction, ExtractError> {
+    read(bytes, kind, limits, Embedded::Ignore)
+}
+
+/// Whether a PDF's embedded e-invoice is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Embedded {
+    Read,
+    Ignore,
+}
+
+fn read(
+    bytes: Vec<u8>,
+    kind: InputKind,
+    limits: Limits,
+    embedded: Embedded,
+) -> Result<Extraction, ExtractError> {
     if bytes.len() > limits.max_bytes {
         return Err(ExtractError::TooLarge {
             size: bytes.len(),
@@ -87,7 +114,7 @@ pub fn read_document(
     }
     run_guarded(limits.time_budget, move || match kind {
         InputKind::Xml => read_xml(&bytes),
-        InputKind::Pdf => read_pdf(&bytes, limits.max_pages),
+        InputKind::Pdf => read_pdf(&bytes, limits.max_pages, embedded),
         InputKind::Text => Ok(read_text(&bytes)),
     })
 }
@@ -102,7 +129,11 @@ fn read_xml(bytes: &[u8]) -> Result<Extraction, ExtractError> {
     })
 }
 
-fn read_pdf(bytes: &[u8], max_pages: usize) -> Result<Extraction, ExtractError> {
+fn read_pdf(
+    bytes: &[u8],
+    max_pages: usize,
+    embedded: Embedded,
+) -> Result<Extraction, ExtractError> {
     let doc = pdf::load::load_pdf(bytes)?;
     if doc.is_encrypted() {
         return Err(ExtractError::Encrypted);
@@ -114,7 +145,11 @@ fn read_pdf(bytes: &[u8], max_pages: usize) -> Result<Extraction, ExtractError> 
             limit: max_pages,
         });
     }
-    if let Some(file) = pdf::embedded::find_einvoice(&doc) {
+    let attached = match embedded {
+        Embedded::Read => pdf::embedded::find_einvoice(&doc),
+        Embedded::Ignore => None,
+    };
+    if let Some(file) = attached {
         let document = einvoice::read_xml(&file.data)?;
         let method = format!(
             "embedded {} ({})",
@@ -210,6 +245,20 @@ mod tests {
         )
         .unwrap_err();
         assert!(matches!(err, ExtractError::Pdf(_)), "{err:?}");
+    }
+
+    #[test]
+    fn visual_reading_ignores_the_embedded_invoice() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures/inbox/11-facturx-hybrid.pdf"
+        );
+        let bytes = std::fs::read(path).unwrap();
+        let xml = read_document(bytes.clone(), InputKind::Pdf, Limits::default()).unwrap();
+        let page = read_document_visual(bytes, InputKind::Pdf, Limits::default()).unwrap();
+        assert_eq!(xml.document.header.syntax, SourceSyntax::Cii);
+        assert_eq!(page.document.header.syntax, SourceSyntax::PdfText);
+        assert!(page.method.starts_with("PDF text"), "{}", page.method);
     }
 
     #[test]

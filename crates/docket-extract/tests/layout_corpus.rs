@@ -4,7 +4,9 @@
 //! attached e-invoice XML is ignored) and scores the invoice number and the
 //! gross total where the truth is known to be visible on the page
 //! (`verified_visual_vs_xml`), plus the invoice2data test invoices against
-//! that project's expected output. The figures are printed; the assertions
+//! that project's expected output, as `docket eval` scores them
+//! (`docket_eval`; `docket eval --visual-only` gives every field). The
+//! figures are printed; the assertions
 //! are what must always hold (no panic in Docket's code, no error but
 //! `NoText`/`Pdf`/`Encrypted`) and a regression floor on confidently wrong
 //! gross totals.
@@ -13,15 +15,14 @@
 use std::collections::BTreeSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
-use docket_domain::BusinessDocument;
-use docket_domain::normalize::invoice_number;
+use docket_domain::{BusinessDocument, Confidence};
+use docket_eval::Outcome as FieldOutcome;
+use docket_eval::invoice2data::parse_expected;
+use docket_eval::{DocumentScore, Expected, FieldName, FieldScore, score_document};
 use docket_extract::ExtractError;
 use docket_extract::layout;
 use docket_extract::pdf::text::page_texts;
-use rust_decimal::Decimal;
-use serde_json::Value;
 
 /// Measured on the corpus when this floor was set: 0 of 186 verified gross
 /// totals wrong (186 right, 0 empty). A change that makes more than about 2 %
@@ -46,16 +47,19 @@ struct Score {
 }
 
 impl Score {
-    fn add(&mut self, got: Option<(bool, bool)>) {
-        match got {
-            None => self.empty += 1,
-            Some((true, sure)) => {
+    fn add(&mut self, got: &FieldScore) {
+        let sure = got
+            .confidence
+            .is_some_and(|c| Confidence::new(c as f32).is_sure());
+        match got.outcome {
+            FieldOutcome::Missing | FieldOutcome::Unexpected => self.empty += 1,
+            FieldOutcome::Right => {
                 self.right += 1;
                 self.sure_right += usize::from(sure);
             }
-            Some((false, sure)) => {
+            FieldOutcome::Wrong => {
                 self.wrong += 1;
-                self.confidently_wrong += usize::from(sure);
+                self.confidently_wrong += usize::from(got.confidently_wrong);
             }
         }
     }
@@ -104,17 +108,32 @@ fn read(path: &Path) -> Outcome {
     }
 }
 
-fn number_score(doc: &BusinessDocument, truth: &str) -> Option<(bool, bool)> {
-    let n = doc.header.number.as_ref()?;
-    Some((
-        invoice_number(&n.value) == invoice_number(truth),
-        n.confidence.is_sure(),
-    ))
-}
-
-fn gross_score(doc: &BusinessDocument, truth: Decimal) -> Option<(bool, bool)> {
-    let g = doc.totals.gross.as_ref()?;
-    Some((g.value.amount == truth, g.confidence.is_sure()))
+/// Scores the number and the gross total of a document read from the page,
+/// adding them to `scores` (and noting every miss).
+fn score(
+    file: &str,
+    expected: &Expected,
+    doc: &BusinessDocument,
+    scores: &mut [&mut Score; 2],
+    misses: &mut Vec<String>,
+) {
+    let scored: DocumentScore = score_document(file, file, expected, Ok((doc, "layout")));
+    for (field, score) in [FieldName::Number, FieldName::Gross]
+        .into_iter()
+        .zip(scores)
+    {
+        let Some(got) = scored.fields.get(&field).filter(|f| f.is_scored()) else {
+            continue;
+        };
+        score.add(got);
+        if got.outcome != FieldOutcome::Right {
+            misses.push(format!(
+                "{field} {file}: want {}, got {:?}",
+                got.expected.as_deref().unwrap_or_default(),
+                got.got
+            ));
+        }
+    }
 }
 
 #[test]
@@ -123,10 +142,10 @@ fn layout_reads_the_corpus() {
         eprintln!("SKIPPED layout_reads_the_corpus: ../shared/corpus not found");
         return;
     };
-    let truth: Value =
-        serde_json::from_str(&std::fs::read_to_string(root.join("truth/dev.json")).expect("truth"))
-            .expect("json");
-    let records = truth.as_array().expect("list");
+    let records = docket_eval::parse_truth(
+        &std::fs::read_to_string(root.join("truth/dev.json")).expect("truth"),
+    )
+    .expect("json");
     // pdf-extract's own panics are contained by the caller; keep them quiet here.
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
@@ -135,8 +154,8 @@ fn layout_reads_the_corpus() {
     let (mut scen_numbers, mut scen_grosses) = (Score::default(), Score::default());
     let mut scenarios = BTreeSet::new();
     let mut misses = Vec::new();
-    for r in records {
-        let file = r["file"].as_str().unwrap_or_default();
+    for r in &records {
+        let file = r.file.as_str();
         if !file.to_ascii_lowercase().ends_with(".pdf") {
             continue;
         }
@@ -160,37 +179,25 @@ fn layout_reads_the_corpus() {
                 continue;
             }
         };
-        if r["verified_visual_vs_xml"].as_bool() != Some(true) {
+        let Ok(truth) = r.scored(true) else {
             continue;
-        }
-        let t = &r["truth"];
-        let first_of_scenario =
-            scenarios.insert(r["scenario_key"].as_str().unwrap_or(file).to_string());
-        if let Some(n) = t["number"].as_str() {
-            let s = number_score(&doc, n);
-            numbers.add(s);
-            if first_of_scenario {
-                scen_numbers.add(s);
-            }
-            if s.is_none_or(|s| !s.0) {
-                misses.push(format!("number {file}: want {n}, got {:?}", doc.number()));
-            }
-        }
-        if let Some(g) = t["totals"]["gross"]
-            .as_str()
-            .and_then(|g| Decimal::from_str(g).ok())
-        {
-            let s = gross_score(&doc, g);
-            grosses.add(s);
-            if first_of_scenario {
-                scen_grosses.add(s);
-            }
-            if s.is_none_or(|s| !s.0) {
-                misses.push(format!(
-                    "gross {file}: want {g}, got {:?}",
-                    doc.gross().map(|m| m.amount)
-                ));
-            }
+        };
+        let expected = truth.expected();
+        score(
+            file,
+            &expected,
+            &doc,
+            &mut [&mut numbers, &mut grosses],
+            &mut misses,
+        );
+        if scenarios.insert(r.scenario().to_string()) {
+            score(
+                file,
+                &expected,
+                &doc,
+                &mut [&mut scen_numbers, &mut scen_grosses],
+                &mut Vec::new(),
+            );
         }
     }
     let (i2d_numbers, i2d_grosses) = invoice2data(&root, &mut misses);
@@ -246,10 +253,9 @@ fn invoice2data(root: &Path, misses: &mut Vec<String>) -> (Score, Score) {
         let Ok(text) = std::fs::read_to_string(pdf.with_extension("json")) else {
             continue;
         };
-        let Ok(expected) = serde_json::from_str::<Value>(&text) else {
+        let Ok(expected) = parse_expected(&text) else {
             continue;
         };
-        let Some(e) = expected.get(0) else { continue };
         let Outcome::Read(doc) = read(&pdf) else {
             continue;
         };
@@ -257,26 +263,13 @@ fn invoice2data(root: &Path, misses: &mut Vec<String>) -> (Score, Score) {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
-        if let Some(n) = e["invoice_number"].as_str() {
-            let s = number_score(&doc, n);
-            numbers.add(s);
-            if s.is_none_or(|s| !s.0) {
-                misses.push(format!("number {name}: want {n}, got {:?}", doc.number()));
-            }
-        }
-        if let Some(g) = e["amount"]
-            .as_f64()
-            .and_then(|g| Decimal::from_str(&format!("{g:.2}")).ok())
-        {
-            let s = gross_score(&doc, g);
-            grosses.add(s);
-            if s.is_none_or(|s| !s.0) {
-                misses.push(format!(
-                    "gross {name}: want {g}, got {:?}",
-                    doc.gross().map(|m| m.amount)
-                ));
-            }
-        }
+        score(
+            &name,
+            &expected.expected,
+            &doc,
+            &mut [&mut numbers, &mut grosses],
+            misses,
+        );
     }
     (numbers, grosses)
 }

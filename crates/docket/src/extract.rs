@@ -3,12 +3,14 @@
 //! Exits 0 when every file was read, 2 when any could not be (with a one-line
 //! reason per file on stderr); the files that were read are printed either way.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
 use docket_domain::BusinessDocument;
-use docket_extract::{Extraction, InputKind, Limits, read_document};
+use docket_extract::{
+    ExtractError, Extraction, InputKind, Limits, read_document, read_document_visual,
+};
 use docket_ingest::{mail, media};
 use serde::Serialize;
 
@@ -24,6 +26,23 @@ pub struct ExtractArgs {
     /// Time budget per file, in seconds.
     #[arg(long, default_value_t = 20)]
     timeout: u64,
+    /// Read a PDF's page even where it carries an e-invoice XML (what
+    /// `docket eval --visual-only` measures).
+    #[arg(long)]
+    visual_only: bool,
+}
+
+/// How a document's bytes are read: [`read_document`], or
+/// [`read_document_visual`] to ignore embedded XML.
+pub type Reader = fn(Vec<u8>, InputKind, Limits) -> Result<Extraction, ExtractError>;
+
+/// The reader for a `--visual-only` flag.
+pub fn reader(visual_only: bool) -> Reader {
+    if visual_only {
+        read_document_visual
+    } else {
+        read_document
+    }
 }
 
 /// One document read from a file.
@@ -45,7 +64,7 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     let mut failed = false;
     for path in &args.files {
         let file = path.display().to_string();
-        match read_file(path, limits) {
+        match read_file(path, limits, reader(args.visual_only)) {
             Ok(found) => entries.extend(found.into_iter().map(|(part, e)| Entry {
                 file: file.clone(),
                 part,
@@ -72,7 +91,13 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn read_file(path: &PathBuf, limits: Limits) -> Result<Vec<(Option<String>, Extraction)>, String> {
+/// Reads one file: a PDF or XML document, or every document a mail carries
+/// (with the name of the part it came from).
+pub fn read_file(
+    path: &Path,
+    limits: Limits,
+    read: Reader,
+) -> Result<Vec<(Option<String>, Extraction)>, String> {
     let metadata = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
     if metadata.len() > limits.max_bytes as u64 {
         return Err(format!(
@@ -94,15 +119,15 @@ fn read_file(path: &PathBuf, limits: Limits) -> Result<Vec<(Option<String>, Extr
             for part in split.parts {
                 let kind = InputKind::from_media_type(part.media_type)
                     .ok_or_else(|| format!("{}: not a document", part.name))?;
-                let e = read_document(part.bytes, kind, limits)
-                    .map_err(|e| format!("{}: {e}", part.name))?;
+                let e =
+                    read(part.bytes, kind, limits).map_err(|e| format!("{}: {e}", part.name))?;
                 out.push((Some(part.name), e));
             }
             Ok(out)
         }
         other => {
             let kind = InputKind::from_media_type(other).ok_or("not a PDF, XML or e-mail file")?;
-            let e = read_document(bytes, kind, limits).map_err(|e| e.to_string())?;
+            let e = read(bytes, kind, limits).map_err(|e| e.to_string())?;
             Ok(vec![(None, e)])
         }
     }

@@ -1,10 +1,12 @@
 //! The `docket` command line: every entry point of Docket.
 //!
 //! `docket demo` runs the whole flow embedded; `docket extract` reads files
-//! offline; `docket schemas` writes the JSON Schemas generated from the types.
+//! offline; `docket eval` scores extraction against ground truth; `docket
+//! schemas` writes the JSON Schemas generated from the types.
 
 mod config;
 mod demo;
+mod eval;
 mod extract;
 mod health;
 mod mail;
@@ -31,6 +33,8 @@ enum Command {
     Demo(demo::DemoArgs),
     /// Read PDF, XML or EML files offline and print the structured documents.
     Extract(extract::ExtractArgs),
+    /// Score extraction against ground truth: per-field accuracy, coverage, confidently wrong.
+    Eval(eval::EvalArgs),
     /// All stages, the outbox relay, the sweeper and intake in one process.
     Run(processes::ConfigArg),
     /// Workers of one stage (or all); run any number, on any machine.
@@ -66,6 +70,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Demo(args) => demo::run(args),
         Command::Extract(args) => extract::run(args),
+        Command::Eval(args) => eval::run(args),
         Command::Run(args) => processes::run(args),
         Command::Worker(args) => processes::worker(args),
         Command::Ingest(args) => processes::ingest(args),

@@ -43,6 +43,22 @@ fn a_hybrid_pdf_is_read_from_its_embedded_xml() {
 }
 
 #[test]
+fn visual_only_reads_a_hybrid_pdf_from_its_page() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_docket"))
+        .args(["extract", "--json", "--visual-only"])
+        .arg(inbox("11-facturx-hybrid.pdf"))
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let docs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        docs[0]["method"].as_str().unwrap().starts_with("PDF text"),
+        "{docs}"
+    );
+    assert_eq!(docs[0]["document"]["header"]["syntax"], "pdf_text");
+}
+
+#[test]
 fn a_mail_yields_its_attachment() {
     let out = extract(&[&inbox("12-ubl-by-mail.eml")], true);
     assert!(

@@ -1,0 +1,143 @@
+//! `docket eval` over the real documents of `../shared/corpus`: the XML path,
+//! the visual-only path and invoice2data's expected outputs.
+//!
+//! The figures are printed (they go into docs/extraction.md); the assertions
+//! are only what must always hold: every field read from e-invoice XML agrees
+//! with the truth (so nothing is confidently wrong there), visual-only reads
+//! no XML and scores exactly the verified records, and every file is accounted
+//! for. Skips, visibly, when the corpus is absent.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+fn corpus() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    if dir.join("truth/dev.json").is_file() {
+        return Some(dir);
+    }
+    visible("SKIPPED: ../shared/corpus not found");
+    None
+}
+
+/// Writes past the test harness's output capture.
+fn visible(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+fn eval(args: &[&Path], flags: &[&str]) -> Value {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_docket"));
+    cmd.arg("eval").arg("--json").args(flags);
+    for pair in args.chunks(2) {
+        cmd.arg(pair[0]).arg(pair[1]);
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn eval_truth(root: &Path, flags: &[&str]) -> Value {
+    let truth = root.join("truth/dev.json");
+    eval(
+        &[Path::new("--truth"), &truth, Path::new("--root"), root],
+        flags,
+    )
+}
+
+/// The figures, one line per field, as docs/extraction.md shows them.
+fn print_figures(what: &str, r: &Value) {
+    visible(&format!(
+        "{what}: {} files, {} scenarios, header accuracy {}, line F1 {}, confidently wrong {}",
+        r["files"], r["scenarios"], r["header_accuracy"], r["line_f1"], r["confidently_wrong"]
+    ));
+    for (name, f) in r["fields"].as_object().unwrap() {
+        visible(&format!(
+            "  {name:<14} accuracy {:<8} coverage {:<8} confidently wrong {}",
+            f["accuracy"].to_string(),
+            f["coverage"].to_string(),
+            f["confidently_wrong"]
+        ));
+    }
+}
+
+fn documents(r: &Value) -> &Vec<Value> {
+    r["documents"].as_array().unwrap()
+}
+
+fn method(d: &Value) -> &str {
+    d["method"].as_str().unwrap_or_default()
+}
+
+#[test]
+fn every_field_read_from_xml_agrees_with_the_truth() {
+    let Some(root) = corpus() else { return };
+    let r = eval_truth(&root, &[]);
+    print_figures("XML path", &r);
+    let mut disagreements = Vec::new();
+    for d in documents(&r) {
+        if d["error"].is_string() || method(d).starts_with("PDF text") {
+            visible(&format!(
+                "  not from XML: {} ({})",
+                d["file"],
+                d["error"].as_str().unwrap_or(method(d))
+            ));
+            continue;
+        }
+        for (field, score) in d["fields"].as_object().unwrap() {
+            if score["outcome"] == "wrong" {
+                disagreements.push(format!("{}: {field}: {score}", d["file"]));
+            }
+        }
+    }
+    for line in &disagreements {
+        visible(&format!("  DISAGREES {line}"));
+    }
+    assert!(
+        disagreements.is_empty(),
+        "{} fields read from XML disagree with the truth (listed above)",
+        disagreements.len()
+    );
+}
+
+#[test]
+fn visual_only_reads_the_page_of_every_verified_record() {
+    let Some(root) = corpus() else { return };
+    let records =
+        docket_eval::parse_truth(&std::fs::read_to_string(root.join("truth/dev.json")).unwrap())
+            .unwrap();
+    let verified = records.iter().filter(|r| r.scored(true).is_ok()).count();
+    let r = eval_truth(&root, &["--visual-only"]);
+    print_figures("visual only", &r);
+    assert_eq!(r["files"], verified);
+    for d in documents(&r) {
+        assert!(
+            d["error"].is_string() || method(d).starts_with("PDF text"),
+            "visual-only read {} from {}",
+            d["file"],
+            method(d)
+        );
+    }
+}
+
+#[test]
+fn invoice2data_outputs_are_all_scored() {
+    let Some(root) = corpus() else { return };
+    let dir = root.join("invoices/invoice2data-tests/tests/compare");
+    let expected_outputs = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "json"))
+        })
+        .count();
+    let r = eval(&[Path::new("--invoice2data"), &dir], &[]);
+    print_figures("invoice2data", &r);
+    assert_eq!(r["files"], expected_outputs);
+}
