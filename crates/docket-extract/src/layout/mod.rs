@@ -12,6 +12,7 @@
 //! supports stays empty.
 
 pub mod address;
+pub mod detail;
 pub mod found;
 pub mod header;
 pub mod labels;
@@ -22,6 +23,7 @@ pub mod rows;
 pub mod table;
 pub mod terms;
 pub mod totals;
+pub mod triple;
 pub mod view;
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use super::header::order_numbers;
 use super::labels::{LabelKind, compact};
 use super::numbers::{find_amounts, parse_percent};
 use super::table::{Col, Table, column_at};
+use super::triple::{self, Cand, Layout};
 use super::view::View;
 
 /// Confidence of a value read from a labelled column without an arithmetic check.
@@ -124,7 +125,12 @@ fn read_row(view: &View, table: &Table, row: &[usize], currency: Currency) -> Op
             }
             _ if t.starts_with('%') || super::numbers::currency_token(t).is_some() => {}
             // Words in number columns ("/ st" after a price) are not the description.
-            Col::Quantity | Col::Unit | Col::UnitPrice | Col::Amount | Col::Discount => {}
+            Col::Quantity
+            | Col::Unit
+            | Col::UnitPrice
+            | Col::Amount
+            | Col::Discount
+            | Col::PriceBase => {}
             _ => description.push((first, k)),
         }
     }
@@ -164,7 +170,13 @@ fn read_row(view: &View, table: &Table, row: &[usize], currency: Currency) -> Op
             }
         }
     }
-    let discount = table.columns.iter().any(|c| c.col == Col::Discount);
+    let bases: Vec<Decimal> = nums
+        .iter()
+        .filter(|n| n.col == Col::PriceBase && !n.value.is_zero())
+        .map(|n| n.value)
+        .chain(stated_basis(view, row))
+        .collect();
+    nums.retain(|n| n.col != Col::PriceBase);
     let pick = |col: Col, last: bool| {
         let mut it = nums.iter().filter(|n| n.col == col);
         if last {
@@ -173,23 +185,34 @@ fn read_row(view: &View, table: &Table, row: &[usize], currency: Currency) -> Op
             it.next().cloned()
         }
     };
-    let (q, p, a) = (
-        pick(Col::Quantity, false),
-        pick(Col::UnitPrice, false),
-        pick(Col::Amount, true),
-    );
-    let by_columns = match (&q, &p, &a) {
-        (Some(q), Some(p), Some(a)) => adds_up(q.value, p.value, a.value, discount),
-        _ => false,
-    };
-    let (q, p, a, confidence) = if by_columns {
-        (q, p, a, CHECKED)
-    } else if let Some((q2, p2, a2)) = search(&nums, &text_nums) {
-        (Some(q2), Some(p2), Some(a2), BY_ARITHMETIC)
-    } else {
+    let all: Vec<&Num> = nums.iter().chain(&text_nums).collect();
+    let cands: Vec<Cand> = all
+        .iter()
+        .map(|n| Cand {
+            value: n.value,
+            decimals: n.decimals,
+            col: n.col,
+            x: {
+                let b = view.lines[n.line].bbox_of(n.start, n.end);
+                (b.x0 + b.x1) / 2.0
+            },
+        })
+        .collect();
+    let (q, p, a, confidence) = match triple::choose(&cands, layout(table), &bases) {
+        Some(t) => (
+            Some(all[t.quantity].clone()),
+            Some(all[t.price].clone()),
+            Some(all[t.amount].clone()),
+            if t.by_columns { CHECKED } else { BY_ARITHMETIC },
+        ),
         // Nothing confirms the figures (or they contradict each other): a
         // person checks them.
-        (q, p, a, UNCHECKED)
+        None => (
+            pick(Col::Quantity, false),
+            pick(Col::UnitPrice, false),
+            pick(Col::Amount, true),
+            UNCHECKED,
+        ),
     };
     let money = |v: Decimal| Money::new(v, currency);
     let field = |n: &Num| Found::words(view, n.line, n.start, n.end, (), confidence);
@@ -209,7 +232,10 @@ fn read_row(view: &View, table: &Table, row: &[usize], currency: Currency) -> Op
     let desc_cols = [Col::Description, Col::ItemOrDescription, Col::Other];
     for &cont in row[1..].iter().take(3) {
         let c = &view.lines[cont];
-        if !c.labels.is_empty() || c.toks.iter().take(2).any(|t| t.text.ends_with(':')) {
+        if !c.labels.is_empty()
+            || c.toks.iter().take(2).any(|t| t.text.ends_with(':'))
+            || super::detail::is_detail(view, cont)
+        {
             continue;
         }
         description.extend(
@@ -238,43 +264,52 @@ fn read_row(view: &View, table: &Table, row: &[usize], currency: Currency) -> Op
     Some(line)
 }
 
-/// quantity × price = amount, to the cent (or less than half a cent per unit
-/// when prices carry more decimals); with a discount column, a smaller
-/// amount is accepted as the discounted one.
-fn adds_up(q: Decimal, p: Decimal, a: Decimal, discount: bool) -> bool {
-    let product = q * p;
-    let tolerance = Decimal::new(1, 2).max(q.abs() * Decimal::new(5, 3));
-    (product - a).abs() <= tolerance
-        || (discount
-            && a.abs() < product.abs()
-            && a.is_sign_negative() == product.is_sign_negative())
+/// What the header says about the numeric columns.
+fn layout(table: &Table) -> Layout {
+    let x = |col: Col| table.columns.iter().find(|c| c.col == col).map(|c| c.x0);
+    Layout {
+        quantity_left_of_price: x(Col::Quantity).zip(x(Col::UnitPrice)).map(|(q, p)| q < p),
+        discount: table.columns.iter().any(|c| c.col == Col::Discount),
+    }
 }
 
-/// The (quantity, price, amount) triple among a row's numbers that adds up:
-/// the amount as far right as possible, the price left of it; a quantity may
-/// also be a number that stood in a text column.
-fn search(nums: &[Num], text_nums: &[Num]) -> Option<(Num, Num, Num)> {
-    for ai in (0..nums.len()).rev() {
-        let a = &nums[ai];
-        if a.decimals == 0 || a.value.is_zero() {
-            continue;
-        }
-        for pi in (0..ai).rev() {
-            let p = &nums[pi];
-            let quantities = nums
-                .iter()
-                .enumerate()
-                .filter(|&(k, _)| k != ai && k != pi)
-                .map(|(_, q)| q)
-                .chain(text_nums);
-            for q in quantities {
-                if !q.value.is_zero() && adds_up(q.value, p.value, a.value, false) {
-                    return Some((q.clone(), p.clone(), a.clone()));
-                }
+/// Words that say a price is per several units ("per 100", "Preisbasis: 2",
+/// "Basismenge 100 Stk", "/100").
+const BASIS_WORDS: &[&str] = &[
+    "per",
+    "pro",
+    "je",
+    "par",
+    "preisbasis",
+    "basismenge",
+    "preiseinheit",
+    "pe",
+    "pricebase",
+    "basequantity",
+    "basisaantal",
+];
+
+/// The price bases a row's lines state, other than 1.
+fn stated_basis(view: &View, row: &[usize]) -> Vec<Decimal> {
+    let mut out = Vec::new();
+    for &li in row {
+        let texts = view.lines[li].texts();
+        for (k, t) in texts.iter().enumerate() {
+            let n = if let Some(rest) = t.strip_prefix('/') {
+                rest
+            } else if BASIS_WORDS.contains(&compact(t).as_str()) {
+                texts.get(k + 1).copied().unwrap_or("")
+            } else {
+                continue;
+            };
+            if let Some((v, _)) = super::numbers::parse_number(n, view.notation)
+                && v > Decimal::ONE
+            {
+                out.push(v);
             }
         }
     }
-    None
+    out
 }
 
 /// Words that name a line of an order ("Pos. 10", "line 10").

@@ -132,11 +132,3 @@ fn unchecked_values_keep_a_modest_confidence() {
     assert_eq!(amount.value.amount, dec!(9.99));
     assert!(amount.confidence.value() < 0.8);
 }
-
-#[test]
-fn products_to_the_cent() {
-    assert!(adds_up(dec!(3), dec!(3.3333), dec!(10.00), false));
-    assert!(adds_up(dec!(-5), dec!(18.75), dec!(-93.75), false));
-    assert!(!adds_up(dec!(3), dec!(2.50), dec!(7.60), false));
-    assert!(adds_up(dec!(1), dec!(10.00), dec!(9.00), true));
-}

@@ -39,6 +39,8 @@ pub enum Col {
     VatRate,
     /// Discount.
     Discount,
+    /// The number of units a price is for ("Preisbasis", "Price base Qty").
+    PriceBase,
     /// A column Docket does not read.
     Other,
 }
@@ -91,6 +93,10 @@ const COLUMN_WORDS: &[(Col, &[&str])] = &[
     ]),
     (Col::Discount, &[
         "Discount", "Disc.%", "Disc.", "Rabatt", "Rabatt %", "Korting", "Remise",
+    ]),
+    (Col::PriceBase, &[
+        "Preisbasis", "Preiseinheit", "PE", "Price base", "Price base Qty", "Price basis",
+        "Base qty", "Basismenge", "Prijsbasis", "Base de prix",
     ]),
 ];
 
@@ -331,7 +337,7 @@ fn starts_item(view: &View, line: usize, columns: &[Column]) -> bool {
         .iter()
         .filter(|m| m.decimals > 0)
         .count();
-    if keyed && numbers <= 1 {
+    if keyed && numbers <= 1 || super::detail::is_detail(view, line) {
         return false;
     }
     find_amounts(&texts, view.notation).iter().any(|m| {
@@ -452,10 +458,13 @@ fn completes_row(view: &View, line: usize, columns: &[Column], row: Option<&Vec<
             .collect::<Vec<_>>()
     };
     let here = in_amount(line);
+    let above = in_amount(first);
+    // A description may wrap beside it ("Regio R9  80,00") when the row
+    // above has its price but no amount.
     here.len() == 1
         && here[0] == Col::Amount
-        && !in_amount(first).contains(&Col::Amount)
-        && !has_description(view, line, columns)
+        && !above.contains(&Col::Amount)
+        && (above.contains(&Col::UnitPrice) || !has_description(view, line, columns))
 }
 
 /// Whether a line has words in a text column (an item has; a sum row has not).

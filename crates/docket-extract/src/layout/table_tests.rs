@@ -205,3 +205,32 @@ fn prose_with_column_words_is_no_header() {
     ];
     assert!(!is_header(&cells));
 }
+
+#[test]
+fn line_allowances_and_charges_stay_with_their_item() {
+    let view = View::new(&[page(
+        1,
+        vec![
+            header(543.0),
+            row(525.0, "1", "GZ250", "Gelierzucker", "50", "1,4500", "72,50"),
+            line(
+                516.0,
+                &[
+                    ("Artikelrabatt", 142.0),
+                    ("1:", 210.0),
+                    ("Basis:", 250.0),
+                    ("75,00", 290.0),
+                    ("Rabatt:", 380.0),
+                    ("-0,03", 449.0),
+                ],
+            ),
+            line(
+                507.0,
+                &[("Zuschlag", 142.0), ("Fracht", 200.0), ("2,50", 509.0)],
+            ),
+            row(490.0, "2", "NW-2", "Ordner", "24", "2,95", "70,80"),
+        ],
+    )]);
+    let tables = find(&view);
+    assert_eq!(tables[0].rows, vec![vec![1, 2, 3], vec![4]]);
+}

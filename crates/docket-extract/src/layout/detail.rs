@@ -1,0 +1,113 @@
+//! Lines inside an item table that qualify the item above instead of being
+//! items themselves: line allowances and charges ("Artikelrabatt 1: 2,00 %
+//! Rabatt: -0,03 €/Stk.", "Zuschlag Versandkosten"), the gross price before
+//! them ("Bruttopreis: 1,5000 €") and keyed details ("Basis: 75,00").
+//!
+//! An item row carries its numbers unlabelled, under the table's columns; a
+//! line whose every number has its own label ("Rabatt: -0,03"), or that
+//! opens with an allowance or charge word, says something about an item and
+//! is not one. Such a line neither starts an item nor adds to its
+//! description; its amounts are already in the item's net amount.
+
+use super::labels::compact;
+use super::numbers::find_amounts;
+use super::view::View;
+
+/// Word stems of allowances, charges and gross prices, in compact form, in
+/// English, German, Dutch and French. A word that starts or ends with one
+/// ("Artikelrabatt", "Sondernachlass", "Zu-/Abschlag") names one.
+const ADJUSTMENT_STEMS: &[&str] = &[
+    "allowance",
+    "discount",
+    "surcharge",
+    "charge",
+    "charges",
+    "rebate",
+    "grossprice",
+    "rabatt",
+    "nachlass",
+    "zuschlag",
+    "abschlag",
+    "bruttopreis",
+    "korting",
+    "toeslag",
+    "brutoprijs",
+    "remise",
+    "rabais",
+    "ristourne",
+    "majoration",
+    "prixbrut",
+];
+
+/// Endings a stem may carry and still name the adjustment ("Rabattbetrag",
+/// "Discounts"); "Rabattmarken" names a product.
+const ENDINGS: &[&str] = &[
+    "", "s", "e", "en", "betrag", "satz", "amount", "bedrag", "montant",
+];
+
+/// Whether a word names an allowance, a charge or a gross price.
+fn adjustment_word(word: &str) -> bool {
+    let key = compact(word);
+    ADJUSTMENT_STEMS.iter().any(|s| {
+        key.ends_with(s)
+            || key
+                .strip_prefix(s)
+                .is_some_and(|rest| ENDINGS.contains(&rest))
+    })
+}
+
+/// Whether a table line qualifies the item above rather than being one.
+pub fn is_detail(view: &View, line: usize) -> bool {
+    let l = &view.lines[line];
+    let texts = l.texts();
+    // The first words tell: "Rabatt 10 % -5,00", "Artikelrabatt 1: …".
+    let opens_with_adjustment = texts
+        .iter()
+        .filter(|t| t.chars().any(char::is_alphabetic))
+        .take(1)
+        .any(|t| adjustment_word(t));
+    opens_with_adjustment || all_keyed(&texts, view)
+}
+
+/// Every amount on the line stands right after its own label ("Basis:
+/// 75,00 € Rabatt: -0,03 €"; an amount's currency counts as part of it).
+fn all_keyed(texts: &[&str], view: &View) -> bool {
+    // Whole numbers count too: "GTIN: 9,90 20 Stk" is an item whose
+    // quantity stands unlabelled.
+    let amounts = find_amounts(texts, view.notation);
+    amounts.iter().any(|m| m.decimals > 0)
+        && amounts
+            .iter()
+            .all(|m| m.start > 0 && texts[m.start - 1].ends_with(':'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::testkit::{page, text};
+
+    fn detail(line: &str) -> bool {
+        let view = View::new(&[page(1, vec![text(500.0, 60.0, line)])]);
+        is_detail(&view, 0)
+    }
+
+    #[test]
+    fn allowances_charges_and_keyed_details_qualify_the_item_above() {
+        assert!(detail(
+            "Artikelrabatt 1: 2,00% Basis: 75,00 € Rabatt: -0,03 €/Stk."
+        ));
+        assert!(detail("Bruttopreis: 1,5000 € Artikelgesamtrabatt: -2,50 €"));
+        assert!(detail("Zuschlag Versandkosten 137,30 7 % 5,80"));
+        assert!(detail("Discount 10 % -5.00"));
+        assert!(detail("Basis : 75,00"));
+    }
+
+    #[test]
+    fn items_are_no_details() {
+        assert!(!detail("1 Kopierpapier A4 40 Pack 4,85 194,00"));
+        assert!(!detail("Ordner 3 2,50 7,50"));
+        assert!(!detail("Charging cable USB-C 2 9.90 19.80"));
+        assert!(!detail("Rabattmarken 2 1,00 2,00"));
+        assert!(!detail("1 GTIN: 9,9000 20 Stk 19 % 198,00"));
+    }
+}
