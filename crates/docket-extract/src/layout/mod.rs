@@ -20,6 +20,7 @@ pub mod numbers;
 pub mod pairing;
 pub mod parties;
 pub mod rows;
+pub mod stack;
 pub mod table;
 pub mod terms;
 pub mod totals;

@@ -95,7 +95,7 @@ const COLUMN_WORDS: &[(Col, &[&str])] = &[
         "Discount", "Disc.%", "Disc.", "Rabatt", "Rabatt %", "Korting", "Remise",
     ]),
     (Col::PriceBase, &[
-        "Preisbasis", "Preiseinheit", "PE", "Price base", "Price base Qty", "Price basis",
+        "Preisbasis", "PE", "Price base", "Price base Qty", "Price basis",
         "Base qty", "Basismenge", "Prijsbasis", "Base de prix",
     ]),
 ];
@@ -179,60 +179,54 @@ fn is_header(cells: &[Column]) -> bool {
     known.len() >= 3 && numeric >= 2 && texty && others * 2 <= cells.len()
 }
 
-/// Completes a header with a header line just above or below it: stacked
-/// words ("Preis/" over "Einheit") are read together.
+/// Completes a header with the header lines stacked above and below it:
+/// words over one another ("Preis/" over "Einheit", "Net / Unit / Price")
+/// are read together, and a cell only another line names is added.
 fn complete_header(view: &View, line: usize, mut cells: Vec<Column>) -> (Vec<Column>, Vec<usize>) {
     let l = &view.lines[line];
     let mut used = vec![line];
-    for other in [line.wrapping_sub(1), line + 1] {
-        let Some(o) = view.lines.get(other) else {
-            continue;
-        };
-        let gap = if other < line {
-            o.bbox.y0 - l.bbox.y1
-        } else {
-            l.bbox.y0 - o.bbox.y1
-        };
-        let texts = o.texts();
-        if o.page != l.page || gap > 0.8 * l.size || !find_amounts(&texts, view.notation).is_empty()
-        {
-            continue;
-        }
+    // Each cell's words with their height, to read them top to bottom.
+    let mut stacks: Vec<Vec<(f32, String)>> = cells
+        .iter()
+        .map(|c| vec![(l.bbox.y1, cell_key(view, line, c))])
+        .collect();
+    for other in super::stack::band(view, line) {
+        let o = &view.lines[other];
         let mut touched = false;
-        for t in &o.toks {
-            let key = compact(&t.text);
+        for oc in header_cells(view, other) {
+            let key = cell_key(view, other, &oc);
             if key.is_empty() {
                 continue;
             }
-            match cells
-                .iter_mut()
-                .find(|c| t.bbox.x0 < c.x1 && t.bbox.x1 > c.x0)
+            let overlap = |c: &Column| oc.x1.min(c.x1) - oc.x0.max(c.x0);
+            match (0..cells.len())
+                .filter(|&i| overlap(&cells[i]) > 0.0)
+                .max_by(|&a, &b| overlap(&cells[a]).total_cmp(&overlap(&cells[b])))
             {
-                Some(c) => {
-                    let both = if other < line {
-                        format!("{key}{}", cell_key(view, line, c))
-                    } else {
-                        format!("{}{key}", cell_key(view, line, c))
-                    };
-                    if let Some(col) = column_of(&both) {
-                        c.col = col;
-                        touched = true;
-                    }
+                Some(i) => {
+                    stacks[i].push((o.bbox.y1, key));
+                    touched = true;
                 }
-                None => {
-                    if let Some(col) = column_of(&key) {
-                        cells.push(Column {
-                            col,
-                            x0: t.bbox.x0,
-                            x1: t.bbox.x1,
-                        });
-                        touched = true;
-                    }
+                None if oc.col != Col::Other => {
+                    cells.push(oc);
+                    stacks.push(vec![(o.bbox.y1, key)]);
+                    touched = true;
                 }
+                None => {}
             }
         }
         if touched {
             used.push(other);
+        }
+    }
+    for (c, stack) in cells.iter_mut().zip(&mut stacks) {
+        if stack.len() < 2 {
+            continue;
+        }
+        stack.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let words: Vec<String> = stack.iter().map(|(_, w)| w.clone()).collect();
+        if let Some(col) = column_of(&words.concat()).or_else(|| super::stack::classify(&words)) {
+            c.col = col;
         }
     }
     cells.sort_by(|a, b| a.x0.total_cmp(&b.x0));

@@ -234,3 +234,63 @@ fn line_allowances_and_charges_stay_with_their_item() {
     let tables = find(&view);
     assert_eq!(tables[0].rows, vec![vec![1, 2, 3], vec![4]]);
 }
+
+#[test]
+fn a_header_stacked_over_three_lines_names_its_columns() {
+    // "Price base Qty" and "Net Unit Price" share the word "Price"; only the
+    // stacks tell the basis from the price.
+    let view = View::new(&[page(
+        1,
+        vec![
+            line(
+                560.0,
+                &[("Price", 300.0), ("Net", 370.0), ("Requested", 440.0)],
+            ),
+            line(
+                551.0,
+                &[
+                    ("Pos", 40.0),
+                    ("Description", 80.0),
+                    ("Unit", 370.0),
+                    ("Line", 520.0),
+                ],
+            ),
+            line(
+                542.0,
+                &[
+                    ("base", 295.0),
+                    ("Qty", 320.0),
+                    ("Price", 370.0),
+                    ("Qty", 450.0),
+                    ("Total", 520.0),
+                ],
+            ),
+            line(
+                520.0,
+                &[
+                    ("1", 40.0),
+                    ("Bolts", 80.0),
+                    ("2,00", 300.0),
+                    ("20,00", 370.0),
+                    ("10,00", 450.0),
+                    ("100,00", 520.0),
+                ],
+            ),
+        ],
+    )]);
+    let tables = find(&view);
+    assert_eq!(tables.len(), 1);
+    let cols: Vec<Col> = tables[0].columns.iter().map(|c| c.col).collect();
+    assert_eq!(
+        cols,
+        [
+            Col::Position,
+            Col::Description,
+            Col::PriceBase,
+            Col::UnitPrice,
+            Col::Quantity,
+            Col::Amount
+        ]
+    );
+    assert_eq!(tables[0].rows, vec![vec![3]]);
+}

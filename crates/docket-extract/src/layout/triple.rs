@@ -152,9 +152,12 @@ fn score(q: &Cand, p: &Cand, a: &Cand, layout: Layout, basis: Option<usize>) -> 
     if a.x > q.x && a.x > p.x {
         s += 2;
     }
-    // A stated basis is used only when the plain product does not fit.
-    if basis == Some(0) {
-        s += 1;
+    // A product that gives the amount beats a discount column's leeway; a
+    // stated basis is used only when the plain product does not fit.
+    match basis {
+        Some(0) => s += 4,
+        Some(_) => s += 3,
+        None => {}
     }
     s
 }
@@ -248,5 +251,14 @@ mod tests {
         let layout = layout(Some(true), true);
         assert!(choose(&nums, layout, &[]).is_some_and(|t| t.by_columns));
         assert_eq!(choose(&nums, Layout::default(), &[]), None);
+        // A gross price beside the net one: the product that fits wins.
+        let nums = [
+            cand(dec!(19.50), 2, Col::UnitPrice, 480.0),
+            cand(dec!(20.00), 2, Col::UnitPrice, 630.0),
+            cand(dec!(10.00), 2, Col::Quantity, 695.0),
+            cand(dec!(100.00), 2, Col::Amount, 860.0),
+        ];
+        let t = choose(&nums, layout, &[dec!(2)]).expect("a triple");
+        assert_eq!(t.price, 1);
     }
 }

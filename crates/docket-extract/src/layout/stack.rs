@@ -1,0 +1,100 @@
+//! Table headers whose words stand over several lines ("Net / Unit /
+//! Price", "Positions- / betrag / ohne USt."): which lines belong to the
+//! header band, and what a stack of words names when no single wording does.
+
+use super::numbers::find_amounts;
+use super::table::Col;
+use super::view::View;
+
+/// How many lines a header may reach above or below its main line.
+const REACH: usize = 2;
+
+/// The lines stacked with a header line: its neighbours on the same page,
+/// each close to the one before, that hold no amounts (nearest first).
+pub fn band(view: &View, line: usize) -> Vec<usize> {
+    let l = &view.lines[line];
+    let mut out = Vec::new();
+    for step in [-1isize, 1] {
+        let mut prev = line;
+        for _ in 0..REACH {
+            let Some(next) = prev.checked_add_signed(step) else {
+                break;
+            };
+            let (Some(o), p) = (view.lines.get(next), &view.lines[prev]) else {
+                break;
+            };
+            let gap = if step < 0 {
+                o.bbox.y0 - p.bbox.y1
+            } else {
+                p.bbox.y0 - o.bbox.y1
+            };
+            if o.page != l.page
+                || gap > 0.8 * l.size
+                || !find_amounts(&o.texts(), view.notation).is_empty()
+            {
+                break;
+            }
+            out.push(next);
+            prev = next;
+        }
+    }
+    out
+}
+
+/// Words (compact) that name a column within a stack, strongest first: a
+/// price basis says "price" too, a line total may say "net".
+#[rustfmt::skip]
+const STACK_WORDS: &[(Col, &[&str])] = &[
+    (Col::PriceBase, &["base", "basis", "preisbasis", "basismenge", "prijsbasis"]),
+    (Col::Amount, &[
+        "total", "gesamt", "betrag", "amount", "montant", "bedrag", "totaal", "summe",
+        "nettobetrag", "positionsbetrag", "gesamtpreis", "nettowert", "linetotal", "extension",
+    ]),
+    (Col::Discount, &[
+        "discount", "rabatt", "allowance", "allowances", "charge", "charges", "remise",
+        "korting", "nachlass",
+    ]),
+    (Col::UnitPrice, &[
+        "price", "preis", "prix", "prijs", "nettopreis", "einzelpreis", "unitprice", "rate",
+    ]),
+    (Col::Quantity, &[
+        "qty", "quantity", "menge", "anzahl", "aantal", "qte", "quantite", "hoeveelheid",
+    ]),
+    (Col::Unit, &["unit", "einheit", "uom", "unite", "eenheid"]),
+    (Col::VatRate, &["vat", "mwst", "ust", "btw", "tva", "tax", "steuersatz"]),
+    (Col::Description, &[
+        "description", "bezeichnung", "beschreibung", "omschrijving", "designation", "libelle",
+    ]),
+];
+
+/// What a stack of header words names (each word compact, top to bottom),
+/// when the words joined are no known wording.
+pub fn classify(words: &[String]) -> Option<Col> {
+    STACK_WORDS
+        .iter()
+        .find(|(_, names)| words.iter().any(|w| names.contains(&w.as_str())))
+        .map(|(col, _)| *col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn of(words: &[&str]) -> Option<Col> {
+        classify(&words.iter().map(|w| w.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn stacks_name_their_column_by_their_strongest_word() {
+        assert_eq!(of(&["net", "unit", "price"]), Some(Col::UnitPrice));
+        assert_eq!(of(&["price", "base", "qty"]), Some(Col::PriceBase));
+        assert_eq!(of(&["requested", "agreed", "qty"]), Some(Col::Quantity));
+        assert_eq!(of(&["line", "total", "net"]), Some(Col::Amount));
+        assert_eq!(
+            of(&["positions", "betrag", "ohne", "ust"]),
+            Some(Col::Amount)
+        );
+        assert_eq!(of(&["discount", "or", "charge"]), Some(Col::Discount));
+        assert_eq!(of(&["artnrkunde", "artnrlief"]), None);
+    }
+}
