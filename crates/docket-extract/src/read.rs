@@ -2,20 +2,23 @@
 //!
 //! E-invoice XML is read exactly; a PDF is first searched for an embedded
 //! e-invoice (Factur-X / ZUGFeRD / XRechnung), and only without one is its
-//! visible text read by the layout extractor. Everything runs under [`Limits`].
+//! visible text read by the layout extractor. Everything runs under [`Limits`]:
+//! here on a guarded thread ([`read_document`]), or in a parser process
+//! ([`crate::isolate`]), which calls [`read_unguarded`] itself.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use docket_domain::media;
 use docket_domain::{BusinessDocument, DocumentKind, Evidence, ExtractorKind, Field, SourceSyntax};
 use serde::{Deserialize, Serialize};
 
 use crate::guard::run_guarded;
-use crate::pdf::text::PageText;
+use crate::pdf::text::PdfText;
+use crate::pdf::text::poppler::Budget;
 use crate::{ExtractError, einvoice, layout, pdf};
 
 /// Limits for reading one file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Limits {
     /// Largest file accepted, in bytes.
     pub max_bytes: usize,
@@ -23,6 +26,10 @@ pub struct Limits {
     pub max_pages: usize,
     /// Time budget for one file.
     pub time_budget: Duration,
+    /// Memory a parser process may use on top of what it holds when idle,
+    /// in bytes; enforced only in parser processes ([`crate::isolate`]) and
+    /// for pdftotext.
+    pub max_memory: usize,
 }
 
 impl Default for Limits {
@@ -31,12 +38,13 @@ impl Default for Limits {
             max_bytes: 25 * 1024 * 1024,
             max_pages: 50,
             time_budget: Duration::from_secs(20),
+            max_memory: 512 * 1024 * 1024,
         }
     }
 }
 
 /// What kind of input a file is, as the caller recognised it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum InputKind {
     /// A PDF file.
     Pdf,
@@ -73,23 +81,47 @@ impl InputKind {
     }
 }
 
-/// Reads one file under the limits.
+/// Reads one file under the limits, in this process (see [`crate::guard`]).
 pub fn read_document(
     bytes: Vec<u8>,
     kind: InputKind,
     limits: Limits,
 ) -> Result<Extraction, ExtractError> {
-    if bytes.len() > limits.max_bytes {
+    check_size(bytes.len(), &limits)?;
+    let started = Instant::now();
+    run_guarded(limits.time_budget, move || {
+        read_unguarded(&bytes, kind, &limits, started)
+    })
+}
+
+/// Refuses a file over the size limit before any parser sees it.
+pub(crate) fn check_size(size: usize, limits: &Limits) -> Result<(), ExtractError> {
+    if size > limits.max_bytes {
         return Err(ExtractError::TooLarge {
-            size: bytes.len(),
+            size,
             limit: limits.max_bytes,
         });
     }
-    run_guarded(limits.time_budget, move || match kind {
-        InputKind::Xml => read_xml(&bytes),
-        InputKind::Pdf => read_pdf(&bytes, limits.max_pages),
-        InputKind::Text => Ok(read_text(&bytes)),
-    })
+    Ok(())
+}
+
+/// Reads one file on the calling thread: the caller contains panics and
+/// enforces the time budget (counted from `started`).
+pub(crate) fn read_unguarded(
+    bytes: &[u8],
+    kind: InputKind,
+    limits: &Limits,
+    started: Instant,
+) -> Result<Extraction, ExtractError> {
+    let budget = Budget {
+        deadline: started + limits.time_budget,
+        max_memory: limits.max_memory,
+    };
+    match kind {
+        InputKind::Xml => read_xml(bytes),
+        InputKind::Pdf => read_pdf(bytes, limits.max_pages, &budget),
+        InputKind::Text => Ok(read_text(bytes)),
+    }
 }
 
 fn read_xml(bytes: &[u8]) -> Result<Extraction, ExtractError> {
@@ -102,8 +134,15 @@ fn read_xml(bytes: &[u8]) -> Result<Extraction, ExtractError> {
     })
 }
 
-fn read_pdf(bytes: &[u8], max_pages: usize) -> Result<Extraction, ExtractError> {
-    let doc = pdf::load::load_pdf(bytes)?;
+fn read_pdf(bytes: &[u8], max_pages: usize, budget: &Budget) -> Result<Extraction, ExtractError> {
+    let doc = match pdf::load::load_pdf(bytes) {
+        Ok(doc) => doc,
+        // Where lopdf gives up on the file's structure, poppler may not.
+        Err(ExtractError::Pdf(reason)) => {
+            return from_text(pdf::text::fallback_only(bytes, max_pages, budget, reason)?);
+        }
+        Err(e) => return Err(e),
+    };
     if doc.is_encrypted() {
         return Err(ExtractError::Encrypted);
     }
@@ -127,17 +166,28 @@ fn read_pdf(bytes: &[u8], max_pages: usize) -> Result<Extraction, ExtractError> 
             text: None,
         });
     }
-    let texts = pdf::text::page_texts(&doc, max_pages)?;
-    let document = layout::extract(&texts)?;
-    let text = texts
+    from_text(pdf::text::page_texts_with_fallback(
+        &doc, bytes, max_pages, budget,
+    )?)
+}
+
+/// The layout extractor's reading of a PDF's visible text.
+fn from_text(text: PdfText) -> Result<Extraction, ExtractError> {
+    let document = layout::extract(&text.pages)?;
+    let mut method = format!("PDF text, {} page(s)", text.pages.len());
+    if text.via_pdftotext > 0 {
+        method.push_str(&format!(", {} through pdftotext", text.via_pdftotext));
+    }
+    let plain = text
+        .pages
         .iter()
-        .map(PageText::text)
+        .map(|p| p.text())
         .collect::<Vec<_>>()
         .join("\u{c}");
     Ok(Extraction {
         document,
-        method: format!("PDF text, {} page(s)", texts.len()),
-        text: Some(text),
+        method,
+        text: Some(plain),
     })
 }
 
