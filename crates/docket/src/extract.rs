@@ -2,13 +2,14 @@
 //!
 //! Exits 0 when every file was read, 2 when any could not be (with a one-line
 //! reason per file on stderr); the files that were read are printed either way.
+//! Files are parsed in a parser process, as the pipeline parses them.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
 use docket_domain::BusinessDocument;
-use docket_extract::{Extraction, InputKind, Limits, read_document};
+use docket_extract::{Extraction, InputKind, Limits, Reader};
 use docket_ingest::{mail, media};
 use serde::Serialize;
 
@@ -24,6 +25,10 @@ pub struct ExtractArgs {
     /// Time budget per file, in seconds.
     #[arg(long, default_value_t = 20)]
     timeout: u64,
+    /// Parse on a thread of this process instead of a parser process
+    /// (no memory limit; a time-out abandons the thread).
+    #[arg(long)]
+    in_process: bool,
 }
 
 /// One document read from a file.
@@ -41,11 +46,17 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
         time_budget: std::time::Duration::from_secs(args.timeout),
         ..Limits::default()
     };
+    // One process: files are read one after another.
+    let reader = if args.in_process {
+        Reader::InProcess
+    } else {
+        crate::wiring::parser_pool(1)?
+    };
     let mut entries = Vec::new();
     let mut failed = false;
     for path in &args.files {
         let file = path.display().to_string();
-        match read_file(path, limits) {
+        match read_file(&reader, path, limits) {
             Ok(found) => entries.extend(found.into_iter().map(|(part, e)| Entry {
                 file: file.clone(),
                 part,
@@ -72,7 +83,11 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn read_file(path: &PathBuf, limits: Limits) -> Result<Vec<(Option<String>, Extraction)>, String> {
+fn read_file(
+    reader: &Reader,
+    path: &PathBuf,
+    limits: Limits,
+) -> Result<Vec<(Option<String>, Extraction)>, String> {
     let metadata = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
     if metadata.len() > limits.max_bytes as u64 {
         return Err(format!(
@@ -94,7 +109,8 @@ fn read_file(path: &PathBuf, limits: Limits) -> Result<Vec<(Option<String>, Extr
             for part in split.parts {
                 let kind = InputKind::from_media_type(part.media_type)
                     .ok_or_else(|| format!("{}: not a document", part.name))?;
-                let e = read_document(part.bytes, kind, limits)
+                let e = reader
+                    .read(part.bytes, kind, limits)
                     .map_err(|e| format!("{}: {e}", part.name))?;
                 out.push((Some(part.name), e));
             }
@@ -102,7 +118,9 @@ fn read_file(path: &PathBuf, limits: Limits) -> Result<Vec<(Option<String>, Extr
         }
         other => {
             let kind = InputKind::from_media_type(other).ok_or("not a PDF, XML or e-mail file")?;
-            let e = read_document(bytes, kind, limits).map_err(|e| e.to_string())?;
+            let e = reader
+                .read(bytes, kind, limits)
+                .map_err(|e| e.to_string())?;
             Ok(vec![(None, e)])
         }
     }
