@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use docket_extract::isolate::{Launch, Pool, TestJob};
 use docket_extract::{ExtractError, InputKind, Limits, read_document};
-use rustix::process::{Pid, Signal, kill_process};
+use rustix::process::{Pid, Signal, WaitId, WaitIdOptions, kill_process, waitid};
 
 const MIB: usize = 1024 * 1024;
 
@@ -174,8 +174,8 @@ fn a_process_killed_from_outside() {
     reads_again(&pool);
     let idle = only_process(&pool);
     kill(idle);
-    // (The kill lands asynchronously; a request sent in that instant would
-    // fail as if the file had killed the process.)
+    // (A process dies asynchronously, its threads last; a request sent in
+    // that instant would fail as if the file had killed the process.)
     wait_until_dead(idle);
     reads_again(&pool);
     assert!(!pool.pids().contains(&idle));
@@ -232,15 +232,12 @@ fn a_program_that_is_no_parser_makes_the_reader_unavailable() {
     assert!(err.is_transient());
 }
 
-/// Waits until `pid` is a zombie (dead, not yet reaped by the pool) or gone.
+/// Waits until `pid` (a child of this test process, through the pool) has
+/// ended, without reaping it: the pool's own reaping is under test.
 fn wait_until_dead(pid: u32) {
+    let options = WaitIdOptions::EXITED | WaitIdOptions::NOHANG | WaitIdOptions::NOWAIT;
     for _ in 0..500 {
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        let state = stat
-            .rsplit(')')
-            .next()
-            .and_then(|rest| rest.split_whitespace().next());
-        if matches!(state, None | Some("Z")) {
+        if !matches!(waitid(WaitId::Pid(rustix_pid(pid)), options), Ok(None)) {
             return;
         }
         std::thread::sleep(Duration::from_millis(10));
@@ -248,7 +245,10 @@ fn wait_until_dead(pid: u32) {
     panic!("{pid} still runs after SIGKILL");
 }
 
+fn rustix_pid(pid: u32) -> Pid {
+    Pid::from_raw(i32::try_from(pid).expect("pid")).expect("pid")
+}
+
 fn kill(pid: u32) {
-    let pid = Pid::from_raw(i32::try_from(pid).expect("pid")).expect("pid");
-    kill_process(pid, Signal::KILL).expect("kill");
+    kill_process(rustix_pid(pid), Signal::KILL).expect("kill");
 }

@@ -107,7 +107,7 @@ impl Pool {
     fn checkout(&self) -> Result<ParserProcess, ExtractError> {
         let mut state = self.shared.lock();
         loop {
-            if let Some(mut process) = state.idle.pop() {
+            if let Some(process) = state.idle.pop() {
                 if process.is_alive() {
                     return Ok(process);
                 }

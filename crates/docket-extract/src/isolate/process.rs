@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use rustix::process::{Pid, Signal, kill_process_group};
+use rustix::process::{Pid, Signal, WaitId, WaitIdOptions, kill_process_group, waitid};
 
 use super::protocol::{self, Hello, Reply, Request};
 use crate::ExtractError;
@@ -136,8 +136,15 @@ impl ParserProcess {
     }
 
     /// Whether the process still runs (one that died idle is not used).
-    pub fn is_alive(&mut self) -> bool {
-        self.ended.is_none() && matches!(self.child.try_wait(), Ok(None))
+    /// It looks without reaping: until [`Self::end`] reaps, the pid (and so
+    /// the process group id it signals) cannot be reused.
+    pub fn is_alive(&self) -> bool {
+        let options = WaitIdOptions::EXITED | WaitIdOptions::NOHANG | WaitIdOptions::NOWAIT;
+        self.ended.is_none()
+            && matches!(
+                waitid(WaitId::Pid(Pid::from_child(&self.child)), options),
+                Ok(None)
+            )
     }
 
     /// Sends a request and waits for its reply until `budget` has passed.
