@@ -4,7 +4,7 @@
 //! e-invoice (Factur-X / ZUGFeRD / XRechnung), and only without one is its
 //! visible text read by the layout extractor. Everything runs under [`Limits`]:
 //! here on a guarded thread ([`read_document`]), or in a parser process
-//! ([`crate::isolate`]), which calls [`read_unguarded`] itself.
+//! ([`crate::isolate`]), which calls `read_unguarded` itself.
 
 use std::time::{Duration, Instant};
 

@@ -5,7 +5,7 @@
 //! and memory is not limited, so one file can take a worker down. Here each file
 //! is read by one of a [`Pool`] of long-lived child processes (starting one per
 //! file would cost more than the reading): each child has a memory limit and a
-//! CPU limit of its own ([`limits`]), the parent kills a child that overruns the
+//! CPU limit of its own (`limits`), the parent kills a child that overruns the
 //! time budget, and a crash, abort, memory exhaustion or time-out becomes an
 //! [`crate::ExtractError`] a person can read; the next file gets a fresh child.
 //!
@@ -16,10 +16,10 @@
 //! platforms other than Unix, where the limits and process groups used here
 //! do not exist; there [`Reader::isolated`] falls back to it.
 //!
-//! - [`pool`]: which child reads which file;
-//! - [`process`]: one child as the parent sees it, and why it died;
-//! - [`child`]: the child's side;
-//! - [`protocol`]: the frames between them.
+//! - `pool`: which child reads which file;
+//! - `process`: one child as the parent sees it, and why it died;
+//! - `child`: the child's side;
+//! - `protocol`: the frames between them.
 
 #[cfg(unix)]
 mod child;

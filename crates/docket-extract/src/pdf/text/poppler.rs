@@ -9,7 +9,7 @@
 //! still answer with what pdf-extract read before the budget is gone. It
 //! stays in its parent's process group, so killing a parser process's group
 //! takes it along.
-//! [`xhtml`] turns its output into our page model.
+//! `xhtml` turns its output into our page model.
 
 mod xhtml;
 
