@@ -9,7 +9,7 @@
 
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
-use super::process::{Failure, Launch, ParserProcess, explain};
+use super::process::{Launch, ParserProcess, explain};
 use super::protocol::{Job, Request, TestJob};
 use crate::{ExtractError, Extraction, InputKind, Limits};
 
@@ -94,8 +94,7 @@ impl Pool {
             }
             Err(failure) => {
                 let status = process.end();
-                let timed_out = matches!(failure, Failure::TimedOut);
-                let reason = explain(status, &process.stderr_tail(), timed_out, &limits);
+                let reason = explain(&failure, status, &process.stderr_tail(), &limits);
                 tracing::warn!(pid = process.pid(), %reason, "parser process ended");
                 self.discard(process);
                 Err(reason)

@@ -43,8 +43,10 @@ pub struct Launch {
 pub(crate) enum Failure {
     /// The budget passed; the process has been killed.
     TimedOut,
-    /// The process ended, or answered something that is not a reply.
+    /// The process ended.
     Died,
+    /// The process answered something that is not a reply (a bug).
+    Garbled(String),
 }
 
 /// A running parser process.
@@ -159,7 +161,7 @@ impl ParserProcess {
         if let Ok(mut tail) = self.stderr.lock() {
             tail.clear();
         }
-        let header = serde_json::to_vec(request).map_err(|_| Failure::Died)?;
+        let header = serde_json::to_vec(request).map_err(|e| Failure::Garbled(e.to_string()))?;
         let sent = self.requests.as_ref().map(|r| r.send((header, body)));
         if !matches!(sent, Some(Ok(()))) {
             return Err(Failure::Died);
@@ -168,7 +170,7 @@ impl ParserProcess {
             .replies
             .recv_timeout(deadline.saturating_duration_since(Instant::now()))
         {
-            Ok(Ok(frame)) => protocol::parse(&frame).map_err(|_| Failure::Died),
+            Ok(Ok(frame)) => protocol::parse(&frame).map_err(|e| Failure::Garbled(e.to_string())),
             Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => Err(Failure::Died),
             Err(RecvTimeoutError::Timeout) => Err(Failure::TimedOut),
         }
@@ -204,21 +206,26 @@ impl Drop for ParserProcess {
     }
 }
 
-/// Why a process died during a request, for a person: ended by the parent's
-/// kill after `timed_out`, by its memory limit (Rust's allocation-failure
-/// message), by a stack overflow or uncaught panic (their messages), or by a
-/// signal or exit status.
+/// Why a request failed, for a person: the parent's kill at the budget, or a
+/// death by the memory limit (Rust's allocation-failure message), a stack
+/// overflow or uncaught panic (their messages), a signal or an exit status.
 pub(crate) fn explain(
+    failure: &Failure,
     status: Option<ExitStatus>,
     stderr: &str,
-    timed_out: bool,
     limits: &crate::Limits,
 ) -> ExtractError {
     let timeout = ExtractError::Timeout {
         seconds: limits.time_budget.as_secs().max(1),
     };
-    if timed_out {
-        return timeout;
+    match failure {
+        Failure::TimedOut => return timeout,
+        Failure::Garbled(e) => {
+            return ExtractError::ParserCrashed(format!(
+                "the parser process gave an unreadable answer: {e}"
+            ));
+        }
+        Failure::Died => {}
     }
     if stderr.contains("memory allocation of") {
         return ExtractError::OutOfMemory {
@@ -229,8 +236,11 @@ pub(crate) fn explain(
         return ExtractError::ParserCrashed("stack overflow (the file nests too deeply)".into());
     }
     if let Some(at) = stderr.rfind("panicked at ") {
-        let message: String = stderr[at..].lines().take(2).collect::<Vec<_>>().join(": ");
-        return ExtractError::ParserCrashed(message);
+        // "panicked at FILE:LINE:COL:" and the message on the next line.
+        let mut lines = stderr[at..].lines();
+        let place = lines.next().unwrap_or_default().trim_end_matches(':');
+        let message = lines.next().unwrap_or_default().trim();
+        return ExtractError::ParserCrashed(format!("{place}: {message}"));
     }
     if status.and_then(|s| s.signal()) == Some(Signal::XCPU.as_raw()) {
         return timeout;
@@ -290,5 +300,63 @@ fn drain(mut stderr: impl Read, tail: &Mutex<Vec<u8>>) {
             let excess = tail.len().saturating_sub(STDERR_TAIL);
             tail.drain(..excess);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Limits;
+
+    /// A wait status: killed by `signal`, or exited with `code`.
+    fn status(signal: i32, code: i32) -> Option<ExitStatus> {
+        Some(ExitStatus::from_raw(if signal > 0 {
+            signal
+        } else {
+            code << 8
+        }))
+    }
+
+    fn explained(status: Option<ExitStatus>, stderr: &str) -> String {
+        explain(&Failure::Died, status, stderr, &Limits::default()).to_string()
+    }
+
+    #[test]
+    fn deaths_are_explained_from_stderr_and_the_status() {
+        let limits = Limits::default();
+        assert_eq!(
+            explain(&Failure::TimedOut, status(9, 0), "", &limits),
+            ExtractError::Timeout { seconds: 20 }
+        );
+        assert_eq!(
+            explained(status(6, 0), "memory allocation of 1048576 bytes failed\n"),
+            "the PDF parser ran out of its 512 MiB memory limit"
+        );
+        assert_eq!(
+            explained(
+                status(6, 0),
+                "\nthread 'docket-parser' has overflowed its stack\nfatal runtime error: stack overflow"
+            ),
+            "the parser crashed on this file: stack overflow (the file nests too deeply)"
+        );
+        assert_eq!(
+            explained(
+                status(0, 101),
+                "thread 'main' panicked at src/x.rs:1:1:\nboom\nnote: run with RUST_BACKTRACE"
+            ),
+            "the parser crashed on this file: panicked at src/x.rs:1:1: boom"
+        );
+        assert_eq!(
+            explained(status(24, 0), ""),
+            "reading took longer than 20 s and was stopped"
+        );
+        assert_eq!(
+            explained(status(11, 0), ""),
+            "the parser crashed on this file: the parser process died of signal 11"
+        );
+        assert_eq!(
+            explained(status(0, 1), "parser process: frame too large\n\n"),
+            "the parser crashed on this file: the parser process exited with status 1: parser process: frame too large"
+        );
     }
 }
