@@ -1,10 +1,13 @@
 //! The one error type of the extract crate: why a file could not be read.
 //!
 //! Every variant's message is meant for a person: it ends up as the reason a
-//! document is `quarantined`.
+//! document is `quarantined`. It crosses the boundary of the parser processes
+//! ([`crate::isolate`]) as JSON, hence the serde derives.
+
+use serde::{Deserialize, Serialize};
 
 /// Why extraction failed.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
 pub enum ExtractError {
     /// The file is larger than the configured limit.
     #[error("file is {size} bytes, over the limit of {limit} bytes")]
@@ -28,9 +31,20 @@ pub enum ExtractError {
         /// The budget in seconds.
         seconds: u64,
     },
-    /// The parser crashed on this input (the panic was contained).
+    /// The parser crashed on this input (the panic was contained, or the
+    /// parser process died).
     #[error("the parser crashed on this file: {0}")]
     ParserCrashed(String),
+    /// The parser process reached its memory limit on this input.
+    #[error("the PDF parser ran out of its {limit_mib} MiB memory limit")]
+    OutOfMemory {
+        /// The limit in MiB.
+        limit_mib: usize,
+    },
+    /// No parser process could be started: a fault of this machine, not of
+    /// the file, so worth retrying later.
+    #[error("no parser process could be started: {0}")]
+    Unavailable(String),
     /// Not a format Docket reads.
     #[error("unsupported format: {0}")]
     UnsupportedFormat(String),
@@ -52,4 +66,12 @@ pub enum ExtractError {
     /// Read, but nothing that looks like an invoice, credit note or order was found.
     #[error("no business document found: {0}")]
     NotADocument(String),
+}
+
+impl ExtractError {
+    /// Whether reading the same file again later may succeed: the failure
+    /// was the machine's, not the file's.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, ExtractError::Unavailable(_))
+    }
 }

@@ -7,14 +7,17 @@
 //!   and UBL 2.1 Invoice / CreditNote;
 //! - [`pdf`]: PDF access (embedded e-invoice files, text with positions);
 //! - [`layout`]: the deterministic label-and-position extractor over PDF text;
-//! - [`read`]: the entry point, running all of it under [`guard`]'s limits.
+//! - [`read`]: the entry point, running all of it under [`guard`]'s limits;
+//! - [`isolate`]: the same in a pool of parser processes with real limits.
 
 pub mod einvoice;
 pub mod error;
 pub mod guard;
+pub mod isolate;
 pub mod layout;
 pub mod pdf;
 pub mod read;
 
 pub use error::ExtractError;
+pub use isolate::Reader;
 pub use read::{Extraction, InputKind, Limits, read_document, read_document_visual};

@@ -2,20 +2,23 @@
 //!
 //! E-invoice XML is read exactly; a PDF is first searched for an embedded
 //! e-invoice (Factur-X / ZUGFeRD / XRechnung), and only without one is its
-//! visible text read by the layout extractor. Everything runs under [`Limits`].
+//! visible text read by the layout extractor. Everything runs under [`Limits`]:
+//! here on a guarded thread ([`read_document`]), or in a parser process
+//! ([`crate::isolate`]), which calls `read_unguarded` itself.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use docket_domain::media;
 use docket_domain::{BusinessDocument, DocumentKind, Evidence, ExtractorKind, Field, SourceSyntax};
 use serde::{Deserialize, Serialize};
 
 use crate::guard::run_guarded;
-use crate::pdf::text::PageText;
+use crate::pdf::text::PdfText;
+use crate::pdf::text::poppler::Budget;
 use crate::{ExtractError, einvoice, layout, pdf};
 
 /// Limits for reading one file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Limits {
     /// Largest file accepted, in bytes.
     pub max_bytes: usize,
@@ -23,6 +26,10 @@ pub struct Limits {
     pub max_pages: usize,
     /// Time budget for one file.
     pub time_budget: Duration,
+    /// Memory a parser process may use on top of what it holds when idle,
+    /// in bytes; enforced only in parser processes ([`crate::isolate`]) and
+    /// for pdftotext.
+    pub max_memory: usize,
 }
 
 impl Default for Limits {
@@ -31,12 +38,13 @@ impl Default for Limits {
             max_bytes: 25 * 1024 * 1024,
             max_pages: 50,
             time_budget: Duration::from_secs(20),
+            max_memory: 512 * 1024 * 1024,
         }
     }
 }
 
 /// What kind of input a file is, as the caller recognised it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum InputKind {
     /// A PDF file.
     Pdf,
@@ -73,24 +81,25 @@ impl InputKind {
     }
 }
 
-/// Reads one file under the limits.
+/// Reads one file under the limits, in this process (see [`crate::guard`]).
 pub fn read_document(
     bytes: Vec<u8>,
     kind: InputKind,
     limits: Limits,
 ) -> Result<Extraction, ExtractError> {
-    read(bytes, kind, limits, Embedded::Read)
+    read_in_process(bytes, kind, limits, Embedded::Read)
 }
 
-/// Reads one file as a person sees it: a PDF's embedded e-invoice XML is
-/// ignored and its visible text read by the layout extractor, so that
-/// `docket eval --visual-only` measures extraction from the page itself.
+/// Reads one file as a person sees it, in this process: a PDF's embedded
+/// e-invoice XML is ignored and its visible text read by the layout
+/// extractor, so that `docket eval --visual-only` measures extraction from
+/// the page itself.
 pub fn read_document_visual(
     bytes: Vec<u8>,
     kind: InputKind,
     limits: Limits,
 ) -> Result<Extraction, ExtractError> {
-    read(bytes, kind, limits, Embedded::Ignore)
+    read_in_process(bytes, kind, limits, Embedded::Ignore)
 }
 
 /// Whether a PDF's embedded e-invoice is read.
@@ -100,23 +109,57 @@ enum Embedded {
     Ignore,
 }
 
-fn read(
+fn read_in_process(
     bytes: Vec<u8>,
     kind: InputKind,
     limits: Limits,
     embedded: Embedded,
 ) -> Result<Extraction, ExtractError> {
-    if bytes.len() > limits.max_bytes {
+    check_size(bytes.len(), &limits)?;
+    let started = Instant::now();
+    run_guarded(limits.time_budget, move || {
+        read_with(&bytes, kind, &limits, started, embedded)
+    })
+}
+
+/// Refuses a file over the size limit before any parser sees it.
+pub(crate) fn check_size(size: usize, limits: &Limits) -> Result<(), ExtractError> {
+    if size > limits.max_bytes {
         return Err(ExtractError::TooLarge {
-            size: bytes.len(),
+            size,
             limit: limits.max_bytes,
         });
     }
-    run_guarded(limits.time_budget, move || match kind {
-        InputKind::Xml => read_xml(&bytes),
-        InputKind::Pdf => read_pdf(&bytes, limits.max_pages, embedded),
-        InputKind::Text => Ok(read_text(&bytes)),
-    })
+    Ok(())
+}
+
+/// Reads one file on the calling thread: the caller contains panics and
+/// enforces the time budget (counted from `started`).
+pub(crate) fn read_unguarded(
+    bytes: &[u8],
+    kind: InputKind,
+    limits: &Limits,
+    started: Instant,
+) -> Result<Extraction, ExtractError> {
+    read_with(bytes, kind, limits, started, Embedded::Read)
+}
+
+fn read_with(
+    bytes: &[u8],
+    kind: InputKind,
+    limits: &Limits,
+    started: Instant,
+    embedded: Embedded,
+) -> Result<Extraction, ExtractError> {
+    let budget = Budget {
+        deadline: started + limits.time_budget,
+        max_memory: limits.max_memory,
+    };
+    match kind {
+        InputKind::Xml => read_xml(bytes),
+        InputKind::Pdf => read_pdf(bytes, limits.max_pages, &budget, embedded),
+        InputKind::Text => Ok(read_text(bytes)),
+    }
 }
 
 fn read_xml(bytes: &[u8]) -> Result<Extraction, ExtractError> {
@@ -132,9 +175,17 @@ fn read_xml(bytes: &[u8]) -> Result<Extraction, ExtractError> {
 fn read_pdf(
     bytes: &[u8],
     max_pages: usize,
+    budget: &Budget,
     embedded: Embedded,
 ) -> Result<Extraction, ExtractError> {
-    let doc = pdf::load::load_pdf(bytes)?;
+    let doc = match pdf::load::load_pdf(bytes) {
+        Ok(doc) => doc,
+        // Where lopdf gives up on the file's structure, poppler may not.
+        Err(ExtractError::Pdf(reason)) => {
+            return from_text(pdf::text::fallback_only(bytes, max_pages, budget, reason)?);
+        }
+        Err(e) => return Err(e),
+    };
     if doc.is_encrypted() {
         return Err(ExtractError::Encrypted);
     }
@@ -145,11 +196,11 @@ fn read_pdf(
             limit: max_pages,
         });
     }
-    let attached = match embedded {
+    let einvoice = match embedded {
         Embedded::Read => pdf::embedded::find_einvoice(&doc),
         Embedded::Ignore => None,
     };
-    if let Some(file) = attached {
+    if let Some(file) = einvoice {
         let document = einvoice::read_xml(&file.data)?;
         let method = format!(
             "embedded {} ({})",
@@ -162,17 +213,28 @@ fn read_pdf(
             text: None,
         });
     }
-    let texts = pdf::text::page_texts(&doc, max_pages)?;
-    let document = layout::extract(&texts)?;
-    let text = texts
+    from_text(pdf::text::page_texts_with_fallback(
+        &doc, bytes, max_pages, budget,
+    )?)
+}
+
+/// The layout extractor's reading of a PDF's visible text.
+fn from_text(text: PdfText) -> Result<Extraction, ExtractError> {
+    let document = layout::extract(&text.pages)?;
+    let mut method = format!("PDF text, {} page(s)", text.pages.len());
+    if text.via_pdftotext > 0 {
+        method.push_str(&format!(", {} through pdftotext", text.via_pdftotext));
+    }
+    let plain = text
+        .pages
         .iter()
-        .map(PageText::text)
+        .map(|p| p.text())
         .collect::<Vec<_>>()
         .join("\u{c}");
     Ok(Extraction {
         document,
-        method: format!("PDF text, {} page(s)", texts.len()),
-        text: Some(text),
+        method,
+        text: Some(plain),
     })
 }
 
@@ -245,20 +307,6 @@ mod tests {
         )
         .unwrap_err();
         assert!(matches!(err, ExtractError::Pdf(_)), "{err:?}");
-    }
-
-    #[test]
-    fn visual_reading_ignores_the_embedded_invoice() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../fixtures/inbox/11-facturx-hybrid.pdf"
-        );
-        let bytes = std::fs::read(path).unwrap();
-        let xml = read_document(bytes.clone(), InputKind::Pdf, Limits::default()).unwrap();
-        let page = read_document_visual(bytes, InputKind::Pdf, Limits::default()).unwrap();
-        assert_eq!(xml.document.header.syntax, SourceSyntax::Cii);
-        assert_eq!(page.document.header.syntax, SourceSyntax::PdfText);
-        assert!(page.method.starts_with("PDF text"), "{}", page.method);
     }
 
     #[test]

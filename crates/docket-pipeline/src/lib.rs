@@ -21,7 +21,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use docket_erp::{Erp, ErpError};
-use docket_extract::Limits;
+use docket_extract::{Limits, Reader};
 use docket_ingest::mail::MailLimits;
 use docket_llm::{LlmClient, LlmError};
 use docket_matching::Policy;
@@ -43,6 +43,10 @@ pub enum PipelineError {
     /// The language model failed.
     #[error(transparent)]
     Llm(#[from] LlmError),
+    /// Files could not be read for a reason of this machine's (no parser
+    /// process could be started), not of the file's.
+    #[error(transparent)]
+    Extract(#[from] docket_extract::ExtractError),
     /// A stored record does not fit the model (a bug or a manual edit).
     #[error("inconsistent record: {0}")]
     Inconsistent(String),
@@ -56,6 +60,7 @@ impl PipelineError {
             PipelineError::Erp(e) => e.is_transient(),
             PipelineError::Queue(e) => matches!(e, QueueError::Transient(_)),
             PipelineError::Llm(e) => e.is_transient(),
+            PipelineError::Extract(e) => e.is_transient(),
             PipelineError::Inconsistent(_) => false,
         }
     }
@@ -101,6 +106,8 @@ pub struct Pipeline {
     pub policy: Policy,
     /// Extraction limits.
     pub limits: Limits,
+    /// Where files are read: parser processes, or in-process.
+    pub reader: Reader,
     /// What one mail may cost when the extract stage splits it.
     pub mail_limits: MailLimits,
     /// Retry behaviour.

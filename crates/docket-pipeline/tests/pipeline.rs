@@ -117,6 +117,8 @@ async fn setup_with_llm(
         erp: erp.clone(),
         policy: Policy::default(),
         limits: docket_extract::Limits::default(),
+        // The test binary cannot serve as a parser process.
+        reader: docket_extract::Reader::InProcess,
         mail_limits: Default::default(),
         retry: RetryPolicy {
             max_attempts: 5,
@@ -365,6 +367,7 @@ async fn on_postgres_and_rabbitmq_a_document_failing_every_time_is_parked_and_th
         erp: erp.clone(),
         policy: sandbox.policy.clone(),
         limits: sandbox.limits,
+        reader: docket_extract::Reader::InProcess,
         mail_limits: Default::default(),
         retry: RetryPolicy {
             max_attempts: 3,
@@ -466,6 +469,21 @@ async fn an_unusable_llm_answer_is_noted_and_the_document_goes_on() {
     let extracted: serde_json::Value = serde_json::from_str(stored.get()).unwrap();
     let notes = extracted["document"]["header"]["notes"].to_string();
     assert!(notes.contains("language model could not read"), "{notes}");
+}
+
+#[tokio::test]
+async fn without_parser_processes_a_document_is_parked_not_quarantined() {
+    let (mut pipeline, _erp, queue) = setup(0, 0).await;
+    // A program that is no parser: the machine's fault, not the file's.
+    Arc::get_mut(&mut pipeline).unwrap().reader =
+        docket_extract::Reader::isolated("/bin/true".into(), Vec::new(), 1);
+    let id = ingest(&pipeline, "01-exact-match.pdf").await;
+    run_until(&pipeline, async || !queue.parked().is_empty()).await;
+    let parked = queue.parked();
+    assert_eq!(parked[0].0.stage, Stage::Extract);
+    assert!(parked[0].1.contains("no parser process"), "{}", parked[0].1);
+    let record = pipeline.store.document(&id).await.unwrap();
+    assert_eq!(record.state, DocumentState::Received, "kept for replay");
 }
 
 #[tokio::test]

@@ -224,7 +224,18 @@ impl Default for WorkerSettings {
     }
 }
 
-/// Extraction limits.
+/// Where files are parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Isolation {
+    /// In parser processes with memory and time limits (the default).
+    Process,
+    /// On a thread of the worker: no memory limit, an overrun is abandoned,
+    /// not stopped. For debugging and platforms other than Unix.
+    InProcess,
+}
+
+/// Extraction limits, and where files are parsed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ExtractSettings {
@@ -234,6 +245,12 @@ pub struct ExtractSettings {
     pub max_pages: usize,
     /// Time budget per file.
     pub time_budget_secs: u64,
+    /// Memory a parser process may use for one file, in MiB.
+    pub max_memory_mib: usize,
+    /// `process` or `in_process`.
+    pub isolation: Isolation,
+    /// Parser processes per worker process; one per core when unset.
+    pub parsers: Option<usize>,
 }
 
 impl Default for ExtractSettings {
@@ -243,9 +260,14 @@ impl Default for ExtractSettings {
             max_bytes: limits.max_bytes,
             max_pages: limits.max_pages,
             time_budget_secs: limits.time_budget.as_secs(),
+            max_memory_mib: limits.max_memory / MIB,
+            isolation: Isolation::Process,
+            parsers: None,
         }
     }
 }
+
+const MIB: usize = 1024 * 1024;
 
 /// Matching.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -330,6 +352,7 @@ impl Settings {
             max_bytes: self.extract.max_bytes,
             max_pages: self.extract.max_pages,
             time_budget: std::time::Duration::from_secs(self.extract.time_budget_secs),
+            max_memory: self.extract.max_memory_mib.saturating_mul(MIB),
         }
     }
 }
@@ -390,6 +413,8 @@ mod tests {
         assert!(s.store.url.expose().starts_with("postgres://"));
         assert_eq!(s.llm.mode, docket_llm::LlmMode::Off);
         assert_eq!(s.llm.validate(), Ok(()));
+        assert_eq!(s.extract.isolation, Isolation::Process);
+        assert_eq!(s.limits(), docket_extract::Limits::default());
     }
 
     #[test]

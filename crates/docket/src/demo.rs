@@ -24,6 +24,8 @@ use docket_queue::memory::InProcessQueue;
 use docket_store::sqlite::SqliteStore;
 use docket_store::{DocumentId, Store};
 
+use crate::wiring;
+
 /// Arguments of `docket demo`.
 #[derive(Args)]
 pub struct DemoArgs {
@@ -120,6 +122,7 @@ async fn run_async(args: &DemoArgs) -> anyhow::Result<Report> {
         erp,
         policy,
         limits: docket_extract::Limits::default(),
+        reader: wiring::parser_pool(docket_extract::isolate::default_pool_size())?,
         mail_limits: Default::default(),
         retry: RetryPolicy::default(),
         lease_ttl: docket_pipeline::DEFAULT_LEASE_TTL,

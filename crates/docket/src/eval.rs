@@ -22,9 +22,9 @@ use anyhow::Context;
 use clap::Args;
 use docket_eval::invoice2data::parse_expected;
 use docket_eval::{DocumentScore, Expected, FieldName, Report, Skip, parse_truth, score_document};
-use docket_extract::{Extraction, Limits};
+use docket_extract::{Extraction, Limits, Reader};
 
-use crate::extract::{read_file, reader};
+use crate::extract::read_file;
 
 /// Arguments of `docket eval`.
 #[derive(Args)]
@@ -225,7 +225,12 @@ fn score_job(job: &Job, visual_only: bool, limits: Limits) -> DocumentScore {
 
 /// The one document of a PDF or XML file, read as `docket extract` reads it.
 fn read(path: &Path, visual_only: bool, limits: Limits) -> Result<Extraction, String> {
-    let documents = read_file(path, limits, reader(visual_only))?;
+    let reader = if visual_only {
+        Reader::VisualInProcess
+    } else {
+        Reader::InProcess
+    };
+    let documents = read_file(&reader, path, limits)?;
     documents
         .into_iter()
         .next()

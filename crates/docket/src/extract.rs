@@ -2,15 +2,14 @@
 //!
 //! Exits 0 when every file was read, 2 when any could not be (with a one-line
 //! reason per file on stderr); the files that were read are printed either way.
+//! Files are parsed in a parser process, as the pipeline parses them.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
 use docket_domain::BusinessDocument;
-use docket_extract::{
-    ExtractError, Extraction, InputKind, Limits, read_document, read_document_visual,
-};
+use docket_extract::{Extraction, InputKind, Limits, Reader};
 use docket_ingest::{mail, media};
 use serde::Serialize;
 
@@ -26,23 +25,14 @@ pub struct ExtractArgs {
     /// Time budget per file, in seconds.
     #[arg(long, default_value_t = 20)]
     timeout: u64,
+    /// Parse on a thread of this process instead of a parser process
+    /// (no memory limit; a time-out abandons the thread).
+    #[arg(long)]
+    in_process: bool,
     /// Read a PDF's page even where it carries an e-invoice XML (what
-    /// `docket eval --visual-only` measures).
+    /// `docket eval --visual-only` measures; in this process).
     #[arg(long)]
     visual_only: bool,
-}
-
-/// How a document's bytes are read: [`read_document`], or
-/// [`read_document_visual`] to ignore embedded XML.
-pub type Reader = fn(Vec<u8>, InputKind, Limits) -> Result<Extraction, ExtractError>;
-
-/// The reader for a `--visual-only` flag.
-pub fn reader(visual_only: bool) -> Reader {
-    if visual_only {
-        read_document_visual
-    } else {
-        read_document
-    }
 }
 
 /// One document read from a file.
@@ -60,11 +50,19 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
         time_budget: std::time::Duration::from_secs(args.timeout),
         ..Limits::default()
     };
+    // One process: files are read one after another.
+    let reader = if args.visual_only {
+        Reader::VisualInProcess
+    } else if args.in_process {
+        Reader::InProcess
+    } else {
+        crate::wiring::parser_pool(1)?
+    };
     let mut entries = Vec::new();
     let mut failed = false;
     for path in &args.files {
         let file = path.display().to_string();
-        match read_file(path, limits, reader(args.visual_only)) {
+        match read_file(&reader, path, limits) {
             Ok(found) => entries.extend(found.into_iter().map(|(part, e)| Entry {
                 file: file.clone(),
                 part,
@@ -94,9 +92,9 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
 /// Reads one file: a PDF or XML document, or every document a mail carries
 /// (with the name of the part it came from).
 pub fn read_file(
+    reader: &Reader,
     path: &Path,
     limits: Limits,
-    read: Reader,
 ) -> Result<Vec<(Option<String>, Extraction)>, String> {
     let metadata = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
     if metadata.len() > limits.max_bytes as u64 {
@@ -119,15 +117,18 @@ pub fn read_file(
             for part in split.parts {
                 let kind = InputKind::from_media_type(part.media_type)
                     .ok_or_else(|| format!("{}: not a document", part.name))?;
-                let e =
-                    read(part.bytes, kind, limits).map_err(|e| format!("{}: {e}", part.name))?;
+                let e = reader
+                    .read(part.bytes, kind, limits)
+                    .map_err(|e| format!("{}: {e}", part.name))?;
                 out.push((Some(part.name), e));
             }
             Ok(out)
         }
         other => {
             let kind = InputKind::from_media_type(other).ok_or("not a PDF, XML or e-mail file")?;
-            let e = read(bytes, kind, limits).map_err(|e| e.to_string())?;
+            let e = reader
+                .read(bytes, kind, limits)
+                .map_err(|e| e.to_string())?;
             Ok(vec![(None, e)])
         }
     }

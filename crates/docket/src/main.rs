@@ -55,6 +55,9 @@ enum Command {
     Sandbox(sandbox::SandboxArgs),
     /// Write (or check) the JSON Schemas in schemas/ generated from the Rust types.
     Schemas(schemas::SchemaArgs),
+    /// A parser process: reads files for its parent on stdin and stdout.
+    #[command(name = wiring::PARSER_CHILD, hide = true)]
+    ParserChild,
 }
 
 fn main() -> ExitCode {
@@ -81,6 +84,7 @@ fn main() -> ExitCode {
         Command::Parked(args) => processes::parked(args),
         Command::Sandbox(args) => sandbox::run(args),
         Command::Schemas(args) => schemas::run(args),
+        Command::ParserChild => Ok(docket_extract::isolate::serve_child()),
     };
     match result {
         Ok(code) => code,

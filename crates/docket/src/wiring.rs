@@ -9,6 +9,7 @@ use anyhow::Context;
 use docket_domain::Stage;
 use docket_erp::Erp;
 use docket_erp::sandbox::SandboxErp;
+use docket_extract::{Reader, isolate};
 use docket_llm::{LlmClient, LlmMode};
 use docket_matching::Policy;
 use docket_pipeline::{Pipeline, RetryPolicy};
@@ -21,7 +22,10 @@ use docket_store::sqlite::SqliteStore;
 use sqlx::migrate::MigrateDatabase;
 use sqlx::postgres::PgConnectOptions;
 
-use crate::config::{QueueKind, Settings, StoreKind};
+use crate::config::{Isolation, QueueKind, Settings, StoreKind};
+
+/// The hidden command that makes this binary a parser process.
+pub const PARSER_CHILD: &str = "parser-child";
 
 /// What a process does about the database schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,6 +155,7 @@ pub fn pipeline(
         erp,
         policy: policy(settings)?,
         limits: settings.limits(),
+        reader: reader(settings)?,
         mail_limits: settings.ingest.mail_limits,
         // The worker decides when to give up, at the queue's own attempt limit.
         retry: RetryPolicy {
@@ -160,6 +165,31 @@ pub fn pipeline(
         lease_ttl: Duration::from_secs(settings.workers.lease_secs),
         llm: llm(settings)?,
     }))
+}
+
+/// Where the settings say files are read.
+pub fn reader(settings: &Settings) -> anyhow::Result<Reader> {
+    let extract = &settings.extract;
+    Ok(match extract.isolation {
+        Isolation::InProcess => Reader::InProcess,
+        Isolation::Process => {
+            parser_pool(extract.parsers.unwrap_or_else(isolate::default_pool_size))?
+        }
+    })
+}
+
+/// A pool of `size` parser processes: this binary, run as `docket parser-child`
+/// (started when first needed, so processes that read no files start none).
+pub fn parser_pool(size: usize) -> anyhow::Result<Reader> {
+    // Linux: the running binary itself, even after an upgrade replaced the
+    // file on disk, so parent and children are always the same build.
+    let proc_exe = std::path::Path::new("/proc/self/exe");
+    let program = if proc_exe.exists() {
+        proc_exe.to_path_buf()
+    } else {
+        std::env::current_exe().context("locating the docket binary for parser processes")?
+    };
+    Ok(Reader::isolated(program, vec![PARSER_CHILD.into()], size))
 }
 
 /// The language model client, when the settings ask for one.

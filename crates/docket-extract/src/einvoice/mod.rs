@@ -18,7 +18,7 @@ mod cii_lines;
 mod fields;
 mod ubl;
 mod values;
-mod xml;
+pub(crate) mod xml;
 
 use docket_domain::{BusinessDocument, SourceSyntax};
 

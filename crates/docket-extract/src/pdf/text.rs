@@ -9,10 +9,15 @@
 //! Coordinates are PDF points with y growing upwards from the bottom of the page
 //! (of the media box). Pages whose text runs sideways are turned so that their
 //! dominant text direction reads left to right.
+//!
+//! Pages that pdf-extract cannot read (or finds empty) are read by poppler's
+//! `pdftotext` when it is installed ([`poppler`]); its words go through the
+//! same line grouping, so the layout extractor sees one model.
 
 mod collect;
 mod forms;
 mod group;
+pub mod poppler;
 
 use docket_domain::BoundingBox;
 use lopdf::{Dictionary, Document, Object};
@@ -103,6 +108,15 @@ pub fn union(boxes: impl IntoIterator<Item = BoundingBox>) -> Option<BoundingBox
     })
 }
 
+/// The text of a PDF's pages and how many of them pdftotext read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PdfText {
+    /// The pages with text, in page order.
+    pub pages: Vec<PageText>,
+    /// How many of them came from pdftotext.
+    pub via_pdftotext: usize,
+}
+
 /// Reads the text of the first `max_pages` pages with positions.
 ///
 /// A page that fails part-way keeps what was read before the failure; the
@@ -111,12 +125,97 @@ pub fn union(boxes: impl IntoIterator<Item = BoundingBox>) -> Option<BoundingBox
 /// [`ExtractError::NoText`]; one that could not be decrypted is
 /// [`ExtractError::Encrypted`].
 pub fn page_texts(doc: &Document, max_pages: usize) -> Result<Vec<PageText>, ExtractError> {
+    scan(doc, max_pages)?.into_result()
+}
+
+/// [`page_texts`], with the pages pdf-extract could not read (or found
+/// empty) read by pdftotext from `bytes` when it is installed, within `budget`.
+pub fn page_texts_with_fallback(
+    doc: &Document,
+    bytes: &[u8],
+    max_pages: usize,
+    budget: &poppler::Budget,
+) -> Result<PdfText, ExtractError> {
+    let mut scan = scan(doc, max_pages)?;
+    let mut via_pdftotext = 0;
+    if let (Some(&first), Some(&last)) = (scan.unread.first(), scan.unread.last())
+        && let Some(read) = poppler::read_pages(bytes, first, last, budget)
+    {
+        match read {
+            Ok(pages) => {
+                for page in pages {
+                    if scan.unread.contains(&page.number) && !page.lines.is_empty() {
+                        scan.pages.retain(|p| p.number != page.number);
+                        scan.pages.push(page);
+                        via_pdftotext += 1;
+                    }
+                }
+                scan.pages.sort_by_key(|p| p.number);
+            }
+            Err(reason) => tracing::debug!(%reason, "pdftotext could not read the pages either"),
+        }
+    }
+    Ok(PdfText {
+        pages: scan.into_result()?,
+        via_pdftotext,
+    })
+}
+
+/// The text of a PDF that lopdf could not load (`reason`), read by pdftotext
+/// when it is installed; else, or when it finds no text either, the file is
+/// damaged for [`ExtractError::Pdf`]'s `reason`.
+pub fn fallback_only(
+    bytes: &[u8],
+    max_pages: usize,
+    budget: &poppler::Budget,
+    reason: String,
+) -> Result<PdfText, ExtractError> {
+    let last = u32::try_from(max_pages).unwrap_or(u32::MAX);
+    match poppler::read_pages(bytes, 1, last, budget) {
+        None => Err(ExtractError::Pdf(reason)),
+        Some(Ok(mut pages)) => {
+            pages.retain(|p| !p.lines.is_empty());
+            if pages.is_empty() {
+                return Err(ExtractError::Pdf(reason));
+            }
+            Ok(PdfText {
+                via_pdftotext: pages.len(),
+                pages,
+            })
+        }
+        Some(Err(also)) => Err(ExtractError::Pdf(format!("{reason} (pdftotext: {also})"))),
+    }
+}
+
+/// What pdf-extract read of a document's pages.
+struct Scan {
+    /// Pages with text.
+    pages: Vec<PageText>,
+    /// Numbers of the pages that failed (some with part of their text in
+    /// `pages`) or had no text, ascending.
+    unread: Vec<u32>,
+    /// The first failure, for the reason when no page has text.
+    first_error: Option<String>,
+}
+
+impl Scan {
+    fn into_result(self) -> Result<Vec<PageText>, ExtractError> {
+        match (self.pages.is_empty(), self.first_error) {
+            (false, _) => Ok(self.pages),
+            (true, Some(reason)) => Err(ExtractError::Pdf(reason)),
+            (true, None) => Err(ExtractError::NoText),
+        }
+    }
+}
+
+fn scan(doc: &Document, max_pages: usize) -> Result<Scan, ExtractError> {
     // lopdf removes the Encrypt entry once the empty password opened the
     // file; one still there means the content streams are unreadable.
     if doc.trailer.get(b"Encrypt").is_ok() {
         return Err(ExtractError::Encrypted);
     }
     let mut pages = Vec::new();
+    let mut unread = Vec::new();
     let mut first_error: Option<String> = None;
     for (&number, &id) in doc.get_pages().iter().take(max_pages) {
         // pdf-extract panics on a page without a media box or readable content,
@@ -124,25 +223,34 @@ pub fn page_texts(doc: &Document, max_pages: usize) -> Result<Vec<PageText>, Ext
         // turns those into ordinary errors.
         if let Err(reason) = precheck_page(doc, id) {
             first_error.get_or_insert(format!("page {number}: {reason}"));
+            unread.push(number);
             continue;
         }
         let mut dev = collect::Collector::default();
-        if let Err(e) = pdf_extract::output_doc_page(doc, &mut dev, number) {
-            tracing::debug!(page = number, error = %e, "text extraction stopped on a page");
-            first_error.get_or_insert(format!("page {number}: {e}"));
-        }
-        if let Some(raw) = dev.finish() {
-            let page = group::build_page(number, raw);
-            if !page.lines.is_empty() {
-                pages.push(page);
+        let failed = match pdf_extract::output_doc_page(doc, &mut dev, number) {
+            Ok(()) => false,
+            Err(e) => {
+                tracing::debug!(page = number, error = %e, "text extraction stopped on a page");
+                first_error.get_or_insert(format!("page {number}: {e}"));
+                true
             }
+        };
+        match dev.finish().map(|raw| group::build_page(number, raw)) {
+            // What a failed page yielded is kept unless pdftotext reads it whole.
+            Some(page) if !page.lines.is_empty() => {
+                pages.push(page);
+                if failed {
+                    unread.push(number);
+                }
+            }
+            _ => unread.push(number),
         }
     }
-    match (pages.is_empty(), first_error) {
-        (false, _) => Ok(pages),
-        (true, Some(reason)) => Err(ExtractError::Pdf(reason)),
-        (true, None) => Err(ExtractError::NoText),
-    }
+    Ok(Scan {
+        pages,
+        unread,
+        first_error,
+    })
 }
 
 fn precheck_page(doc: &Document, id: lopdf::ObjectId) -> Result<(), String> {

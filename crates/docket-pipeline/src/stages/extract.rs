@@ -1,7 +1,7 @@
 //! The extract stage: split containers, read documents, or quarantine with a reason.
 
 use docket_domain::{DocumentState, Reason, ReasonCode, SourceSyntax, Stage};
-use docket_extract::{Extraction, InputKind, read_document};
+use docket_extract::{Extraction, InputKind};
 use docket_ingest::{mail, media};
 use docket_llm::LlmMode;
 use docket_llm::merge::merge;
@@ -32,7 +32,8 @@ pub async fn run(
         return quarantine(pipeline, id, reason.to_string()).await;
     };
     let limits = pipeline.limits;
-    let result = tokio::task::spawn_blocking(move || read_document(bytes, kind, limits))
+    let reader = pipeline.reader.clone();
+    let result = tokio::task::spawn_blocking(move || reader.read(bytes, kind, limits))
         .await
         .map_err(|e| PipelineError::Inconsistent(format!("extraction task failed: {e}")))?;
     match result {
@@ -40,6 +41,8 @@ pub async fn run(
             second_opinion(pipeline, id, &mut extraction).await?;
             store_extraction(pipeline, id, extraction).await
         }
+        // Not the file's fault: retried, and parked if it lasts.
+        Err(e) if e.is_transient() => Err(e.into()),
         Err(e) => quarantine(pipeline, id, e.to_string()).await,
     }
 }

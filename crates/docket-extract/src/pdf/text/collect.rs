@@ -156,7 +156,7 @@ fn quarter_turns(dx: f32, dy: f32) -> Option<u8> {
 }
 
 /// Text as it should be read: ligatures spelled out, control characters dropped.
-fn clean(text: &str) -> String {
+pub(super) fn clean(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -53,6 +53,49 @@ pub(super) fn build_page(number: u32, raw: RawPage) -> PageText {
     }
 }
 
+/// Builds the page model from whole words with boxes (y up), as another
+/// reader (pdftotext) gives them: each word becomes one glyph whose size and
+/// baseline reproduce its box, followed by a blank so that it stays a word of
+/// its own; lines and reading order then come from the same grouping as ours.
+pub(super) fn build_page_from_words(
+    number: u32,
+    width: f32,
+    height: f32,
+    words: Vec<Word>,
+) -> PageText {
+    let mut glyphs = Vec::with_capacity(words.len() * 2);
+    for word in words {
+        let size = word.size();
+        let glyph = Glyph {
+            x: word.bbox.x0,
+            y: word.bbox.y0 + DESCENT * size,
+            end: word.bbox.x1,
+            size,
+            blank: false,
+            seq: glyphs.len(),
+            text: word.text,
+        };
+        let blank = Glyph {
+            text: " ".to_string(),
+            x: glyph.end,
+            y: glyph.y,
+            end: glyph.end,
+            size,
+            blank: true,
+            seq: glyph.seq + 1,
+        };
+        glyphs.extend([glyph, blank]);
+    }
+    build_page(
+        number,
+        RawPage {
+            width,
+            height,
+            glyphs,
+        },
+    )
+}
+
 fn flush_line(glyphs: &mut Vec<Glyph>, lines: &mut Vec<(f32, TextLine)>) {
     if glyphs.is_empty() {
         return;
