@@ -55,7 +55,10 @@ impl LlmStore for PgStore {
             .bind(request.day)
             .fetch_one(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM llm_reservations WHERE expires_at < now()")
+        // Only this day's: its lock covers them (deleting other days' rows
+        // could deadlock with reservations of those days).
+        sqlx::query("DELETE FROM llm_reservations WHERE day = $1 AND expires_at < now()")
+            .bind(request.day)
             .execute(&mut *tx)
             .await?;
         let reserved: i64 = sqlx::query_scalar(

@@ -67,7 +67,8 @@ impl LlmStore for SqliteStore {
         let day = day_text(request.day);
         let at = Utc::now();
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM llm_reservations WHERE expires_at < ?")
+        sqlx::query("DELETE FROM llm_reservations WHERE day = ? AND expires_at < ?")
+            .bind(&day)
             .bind(stamp(at))
             .execute(&mut *tx)
             .await?;
