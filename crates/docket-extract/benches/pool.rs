@@ -121,7 +121,7 @@ fn measure(
     run(1);
     let children = || match reader {
         Reader::Isolated(pool) => pool.pids().iter().map(|&p| task_cpu(p)).sum(),
-        Reader::InProcess => Duration::ZERO,
+        Reader::InProcess | Reader::VisualInProcess => Duration::ZERO,
     };
     let (own0, child0, t0) = (own_cpu(), children(), Instant::now());
     run(rounds);

@@ -1,31 +1,89 @@
 //! The chat-completions client: one pooled HTTP client per process, at most
 //! `max_concurrency` requests in flight, retries with backoff for what is
-//! worth retrying.
+//! worth retrying, and a count of the tokens each read spent.
 //!
 //! Transient failures (time-out, connection, HTTP 429, HTTP 5xx) are retried
 //! up to `max_attempts` in all, waiting `backoff_base · 2^(n-1)` (capped at
 //! `backoff_max`, plus a little jitter so that many workers do not retry in
-//! step), or what `Retry-After` asks for. A concurrency permit is held only
-//! while a request is in flight, not while waiting to retry. Permanent
-//! failures (other 4xx, an answer that is not the requested JSON, a refusal)
-//! return at once.
+//! step), or what `Retry-After` asks for ([`crate::retry`]). A concurrency
+//! permit is held only while a request is in flight, not while waiting to
+//! retry. Permanent failures (other 4xx, an answer that is not JSON or does
+//! not fit the answer schema, a refusal) return at once.
+//!
+//! Tokens are counted as the service reports them (`usage`); an attempt that
+//! may have cost tokens without saying how many (a time-out, an answer
+//! without `usage`) counts [`LlmClient::estimate`], so that the daily budget
+//! errs on the safe side.
 //!
 //! Neither the API key nor the document text is ever logged; failures are
 //! logged by their [`LlmError::kind`], since a message may quote the answer.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, RETRY_AFTER};
 use tokio::sync::Semaphore;
 
 use crate::error::shorten;
 use crate::protocol::{ChatCompletion, ChatRequest, ErrorBody};
+use crate::retry::{backoff, retry_after};
+use crate::settings::{AnswerFormat, LlmApi};
 use crate::{LlmError, LlmReading, LlmSettings, prompt};
 
 /// Longest excerpt of a service's error message kept in an [`LlmError`].
 const MESSAGE_CHARS: usize = 300;
+
+/// Characters per token assumed for estimates: fewer than the ~4 of English
+/// text, since German text, numbers and JSON take more tokens.
+const CHARS_PER_TOKEN: usize = 3;
+
+/// Tokens a read spent (or, before it, may spend), over all its attempts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Spent {
+    /// Prompt tokens.
+    pub prompt_tokens: u64,
+    /// Answer tokens.
+    pub completion_tokens: u64,
+    /// Whether some of it is an estimate (the service did not say).
+    pub estimated: bool,
+    /// Requests sent.
+    pub attempts: u32,
+}
+
+impl Spent {
+    /// Prompt and answer tokens together.
+    pub fn total(&self) -> u64 {
+        self.prompt_tokens.saturating_add(self.completion_tokens)
+    }
+
+    fn add(&mut self, other: Spent) {
+        self.prompt_tokens = self.prompt_tokens.saturating_add(other.prompt_tokens);
+        self.completion_tokens = self
+            .completion_tokens
+            .saturating_add(other.completion_tokens);
+        self.estimated |= other.estimated;
+        self.attempts += other.attempts;
+    }
+}
+
+/// A model's answer that fits the answer schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// The answer, read.
+    pub reading: LlmReading,
+    /// The answer as compact JSON, for the cache.
+    pub json: String,
+}
+
+/// How a read went: the answer or why there is none, and what it spent
+/// either way (a failed read may have cost tokens too).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exchange {
+    /// The answer, or the error of the last attempt.
+    pub result: Result<Answer, LlmError>,
+    /// Tokens spent over all attempts.
+    pub spent: Spent,
+}
 
 /// A client of one OpenAI-compatible chat-completions service.
 ///
@@ -36,6 +94,7 @@ pub struct LlmClient {
     http: reqwest::Client,
     settings: LlmSettings,
     endpoint: String,
+    prompt_version: String,
     permits: Arc<Semaphore>,
 }
 
@@ -60,6 +119,7 @@ impl LlmClient {
         let permits = Arc::new(Semaphore::new(settings.max_concurrency));
         Ok(LlmClient {
             http,
+            prompt_version: prompt::version(&settings),
             settings,
             endpoint,
             permits,
@@ -71,35 +131,98 @@ impl LlmClient {
         &self.settings
     }
 
+    /// The version of what this client asks ([`prompt::version`]): with the
+    /// model and the document's content, the key of a cached answer.
+    pub fn prompt_version(&self) -> &str {
+        &self.prompt_version
+    }
+
+    /// The tokens one attempt to read `text` may take: the prompt as sent
+    /// (counted generously) and `answer_tokens_estimate` for the answer.
+    pub fn estimate(&self, text: &str) -> Spent {
+        self.estimate_request(&prompt::request(&self.settings, text))
+    }
+
+    fn estimate_request(&self, request: &ChatRequest) -> Spent {
+        let mut chars: usize = request
+            .messages
+            .iter()
+            .filter_map(|m| m.content.as_ref())
+            .map(|c| c.chars().count())
+            .sum();
+        if self.settings.response_format == AnswerFormat::JsonSchema {
+            // Servers turn the schema into prompt tokens too.
+            chars += crate::schema::answer().to_string().len();
+        }
+        Spent {
+            prompt_tokens: chars.div_ceil(CHARS_PER_TOKEN) as u64,
+            completion_tokens: self.settings.answer_tokens_estimate,
+            estimated: true,
+            attempts: 0,
+        }
+    }
+
+    /// The longest a [`read`](Self::read) can take: every attempt timing out
+    /// and the longest waits between them. A budget reservation held for a
+    /// read must outlive it.
+    pub fn longest_read(&self) -> Duration {
+        let s = &self.settings;
+        let attempts = s.max_attempts.max(1);
+        s.timeout.saturating_mul(attempts) + s.backoff_max.saturating_mul(attempts - 1)
+    }
+
     /// Asks the model to read a document from its text.
     ///
-    /// The answer is not yet checked against the text: turn it into a
-    /// document with [`LlmReading::into_document`], which does.
-    #[tracing::instrument(name = "llm.read", skip_all, fields(text_bytes = text.len()))]
+    /// The answer fits the answer schema but is not yet checked against the
+    /// text: turn it into a document with [`LlmReading::into_document`],
+    /// which does.
     pub async fn read(&self, text: &str) -> Result<LlmReading, LlmError> {
-        let request = prompt::request(&self.settings.model, text, self.settings.max_input_chars);
+        self.exchange(text).await.result.map(|a| a.reading)
+    }
+
+    /// [`read`](Self::read), with the answer as JSON and the tokens spent.
+    #[tracing::instrument(name = "llm.read", skip_all, fields(text_bytes = text.len()))]
+    pub async fn exchange(&self, text: &str) -> Exchange {
+        let request = prompt::request(&self.settings, text);
+        let estimate = self.estimate_request(&request);
+        let mut spent = Spent::default();
         let mut attempt = 1;
         loop {
-            let error = match self.attempt(&request).await {
-                Ok(reading) => return Ok(reading),
+            let (result, cost) = self.attempt(&request, estimate).await;
+            spent.add(cost);
+            let error = match result {
+                Ok(answer) => {
+                    return Exchange {
+                        result: Ok(answer),
+                        spent,
+                    };
+                }
                 Err(e) => e,
             };
-            if !error.is_transient() || attempt >= self.settings.max_attempts {
+            let wait = if !error.is_transient() || attempt >= self.settings.max_attempts {
                 tracing::warn!(
                     attempt,
                     error = error.kind(),
                     transient = error.is_transient(),
                     "language model read failed"
                 );
-                return Err(error);
-            }
-            let Some(wait) = self.retry_delay(attempt, &error) else {
-                tracing::warn!(
-                    attempt,
-                    error = error.kind(),
-                    "language model asks for a longer wait than backoff_max"
-                );
-                return Err(error);
+                None
+            } else {
+                let wait = self.retry_delay(attempt, &error);
+                if wait.is_none() {
+                    tracing::warn!(
+                        attempt,
+                        error = error.kind(),
+                        "language model asks for a longer wait than backoff_max"
+                    );
+                }
+                wait
+            };
+            let Some(wait) = wait else {
+                return Exchange {
+                    result: Err(error),
+                    spent,
+                };
             };
             tracing::info!(
                 attempt,
@@ -112,8 +235,44 @@ impl LlmClient {
         }
     }
 
-    /// One request, holding a concurrency permit while it is in flight.
-    async fn attempt(&self, request: &ChatRequest) -> Result<LlmReading, LlmError> {
+    /// One request, holding a concurrency permit while it is in flight, and
+    /// the tokens it spent.
+    async fn attempt(
+        &self,
+        request: &ChatRequest,
+        estimate: Spent,
+    ) -> (Result<Answer, LlmError>, Spent) {
+        let sent = Spent {
+            attempts: 1,
+            ..Spent::default()
+        };
+        let guessed = Spent {
+            attempts: 1,
+            ..estimate
+        };
+        let completion = match self.post(request).await {
+            Ok(c) => c,
+            // The service may have done the work of an answer that did not
+            // arrive or could not be read; refused requests cost nothing.
+            Err(e @ (LlmError::Timeout { .. } | LlmError::Protocol(_))) => {
+                return (Err(e), guessed);
+            }
+            Err(e) => return (Err(e), sent),
+        };
+        let spent = match completion.usage {
+            Some(u) => Spent {
+                prompt_tokens: u.prompt_tokens,
+                completion_tokens: u.completion_tokens,
+                estimated: false,
+                attempts: 1,
+            },
+            None => guessed,
+        };
+        (self.answer(completion), spent)
+    }
+
+    /// Sends the request and reads the completion.
+    async fn post(&self, request: &ChatRequest) -> Result<ChatCompletion, LlmError> {
         let _permit = self
             .permits
             .acquire()
@@ -121,11 +280,14 @@ impl LlmClient {
             .map_err(|_| LlmError::Connection("the client is shutting down".to_string()))?;
         let mut builder = self.http.post(&self.endpoint).json(request);
         if let Some(key) = &self.settings.api_key {
-            builder = builder.bearer_auth(key);
+            builder = match self.settings.api {
+                LlmApi::OpenAi => builder.bearer_auth(key),
+                LlmApi::Azure => builder.header("api-key", key),
+            };
         }
         let response = builder.send().await.map_err(|e| self.transport_error(&e))?;
         let status = response.status();
-        let retry_after = retry_after(response.headers());
+        let retry_after = retry_after(response.headers(), chrono::Utc::now());
         let body = response
             .bytes()
             .await
@@ -133,12 +295,16 @@ impl LlmClient {
         if !status.is_success() {
             return Err(status_error(status, retry_after, &body));
         }
-        let completion: ChatCompletion = serde_json::from_slice(&body).map_err(|e| {
+        serde_json::from_slice(&body).map_err(|e| {
             LlmError::Protocol(format!(
                 "{e}; the response began with {:?}",
                 shorten(&String::from_utf8_lossy(&body), 80)
             ))
-        })?;
+        })
+    }
+
+    /// The model's answer in a completion, checked against the answer schema.
+    fn answer(&self, completion: ChatCompletion) -> Result<Answer, LlmError> {
         let Some(choice) = completion.choices.into_iter().next() else {
             return Err(LlmError::Protocol(
                 "the response has no choices".to_string(),
@@ -153,12 +319,15 @@ impl LlmClient {
             ));
         }
         let content = choice.message.content.unwrap_or_default();
-        LlmReading::from_message(&content).map_err(|e| match (e, choice.finish_reason.as_deref()) {
-            (LlmError::NotJson(m), Some("length")) => LlmError::NotJson(format!(
-                "the answer was cut off at the service's length limit: {m}"
-            )),
-            (e, _) => e,
-        })
+        match LlmReading::from_answer(&content, self.settings.response_format) {
+            Ok((reading, json)) => Ok(Answer { reading, json }),
+            Err(LlmError::NotJson(m)) if choice.finish_reason.as_deref() == Some("length") => {
+                Err(LlmError::NotJson(format!(
+                    "the answer was cut off at the service's length limit: {m}"
+                )))
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// How long to wait before attempt `attempt + 1`; `None` when the service
@@ -203,31 +372,6 @@ impl LlmClient {
     }
 }
 
-/// Exponential backoff with up to 25 % jitter, capped at `max`.
-pub fn backoff(base: Duration, max: Duration, attempt: u32) -> Duration {
-    let exp = base.saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
-    let capped = exp.min(max);
-    let nanos = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let jitter = capped.mul_f64(f64::from(nanos % 250) / 1000.0);
-    (capped + jitter).min(max)
-}
-
-/// `Retry-After` in seconds (the HTTP-date form is rare from APIs and ignored).
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    value
-        .parse::<f64>()
-        .ok()
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(Duration::from_secs_f64)
-}
-
 fn status_error(status: StatusCode, retry_after: Option<Duration>, body: &[u8]) -> LlmError {
     let text = String::from_utf8_lossy(body);
     let message = serde_json::from_slice::<ErrorBody>(body)
@@ -261,20 +405,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn backoff_doubles_and_is_capped() {
-        let base = Duration::from_millis(100);
-        let max = Duration::from_secs(1);
-        let first = backoff(base, max, 1);
-        assert!(first >= base && first <= base.mul_f64(1.25), "{first:?}");
-        let third = backoff(base, max, 3);
-        assert!(
-            third >= base * 4 && third <= (base * 4).mul_f64(1.25),
-            "{third:?}"
-        );
-        assert_eq!(backoff(base, max, 30), max);
-    }
-
-    #[test]
     fn statuses_become_errors_of_the_right_class() {
         let e = status_error(
             StatusCode::TOO_MANY_REQUESTS,
@@ -294,19 +424,6 @@ mod tests {
         let e = status_error(StatusCode::UNAUTHORIZED, None, b"");
         assert!(!e.is_transient());
         assert!(e.to_string().contains("Unauthorized"), "{e}");
-    }
-
-    #[test]
-    fn retry_after_is_read_in_seconds() {
-        let mut h = HeaderMap::new();
-        assert_eq!(retry_after(&h), None);
-        h.insert(RETRY_AFTER, reqwest::header::HeaderValue::from_static("2"));
-        assert_eq!(retry_after(&h), Some(Duration::from_secs(2)));
-        h.insert(
-            RETRY_AFTER,
-            reqwest::header::HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
-        );
-        assert_eq!(retry_after(&h), None);
     }
 
     #[test]

@@ -11,10 +11,13 @@
 //! invariant 4).
 //!
 //! - [`settings`]: [`LlmSettings`], typed and with the API key redacted;
+//!   OpenAI-compatible servers and Azure OpenAI;
 //! - [`client`]: [`LlmClient`], one pooled HTTP client, bounded concurrency,
-//!   retries with backoff for transient failures;
-//! - [`prompt`]: the system prompt and the fenced user message;
+//!   retries with backoff for transient failures ([`retry`]), tokens spent;
+//! - [`prompt`]: the system prompt, the fenced user message, the prompt version;
 //! - [`protocol`]: the chat-completions wire types shared with the simulator;
+//! - [`schema`]: the answer's JSON Schema, generated from [`LlmReading`] and
+//!   sent as `response_format`; [`validate`] checks answers against it;
 //! - [`reading`]: [`LlmReading`], the model's answer, and its conversion to a
 //!   document; [`grounding`] checks values against the text;
 //! - [`merge`]: the LLM's reading as a second opinion on the layout extractor's;
@@ -30,10 +33,13 @@ pub mod merge;
 pub mod prompt;
 pub mod protocol;
 pub mod reading;
+pub mod retry;
+pub mod schema;
 pub mod settings;
 pub mod sim;
+pub mod validate;
 
-pub use client::LlmClient;
+pub use client::{Answer, Exchange, LlmClient, Spent};
 pub use error::LlmError;
 pub use reading::{LlmLine, LlmParty, LlmReading, Quotes};
-pub use settings::{LlmMode, LlmSettings};
+pub use settings::{AnswerFormat, LlmApi, LlmMode, LlmSettings};

@@ -10,6 +10,10 @@
 //! - where they disagree, the layout value stays but drops below the review
 //!   threshold, with a note naming what the model read: two readers that
 //!   disagree mean Docket is unsure, and unsure means a person looks.
+//!
+//! The notes of the LLM's reading (values it claimed without support in the
+//! text, instructions to a language model found in the text) are kept on the
+//! document for the reviewer.
 
 use docket_domain::{BusinessDocument, Confidence, Field};
 
@@ -40,10 +44,10 @@ impl MergeReport {
 }
 
 /// Merges the LLM's reading `llm` into `primary` (see the module docs).
-pub fn merge(primary: &mut BusinessDocument, llm: BusinessDocument) -> MergeReport {
+pub fn merge(primary: &mut BusinessDocument, mut llm: BusinessDocument) -> MergeReport {
     let mut report = MergeReport::default();
-    let mut notes = Vec::new();
     let mut llm_seller = llm.seller;
+    let mut notes = std::mem::take(&mut llm.header.notes);
     let (r, n) = (&mut report, &mut notes);
     let (h, l) = (&mut primary.header, llm.header);
     combine("number", &mut h.number, l.number, r, n);
@@ -145,6 +149,10 @@ mod tests {
         theirs.header.number = field("R-1".to_string(), ExtractorKind::Llm);
         theirs.totals.gross = field(Money::new(dec!(191.00), Currency::EUR), ExtractorKind::Llm);
         theirs.header.currency = field(Currency::EUR, ExtractorKind::Llm);
+        theirs
+            .header
+            .notes
+            .push("the model claimed something unsupported".to_string());
 
         let report = merge(&mut ours, theirs);
 
@@ -164,5 +172,10 @@ mod tests {
         );
         let currency = ours.header.currency.as_ref().expect("currency filled");
         assert_eq!(currency.evidence.extractor, ExtractorKind::Llm);
+        assert!(
+            ours.header.notes.iter().any(|n| n.contains("unsupported")),
+            "the reading's own notes reach the reviewer: {:?}",
+            ours.header.notes
+        );
     }
 }

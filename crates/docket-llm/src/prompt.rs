@@ -8,8 +8,15 @@
 //! speak as Docket. None of this makes injection impossible (a model may still
 //! obey); what protects the books is that every value is checked against the
 //! text afterwards ([`crate::grounding`]).
+//!
+//! [`version`] names what Docket asks, so that a cached answer is used only
+//! for the same question ([`crate::client::LlmClient::prompt_version`]).
 
-use crate::protocol::{ChatMessage, ChatRequest, ResponseFormat};
+use sha2::{Digest, Sha256};
+
+use crate::LlmSettings;
+use crate::protocol::{ChatMessage, ChatRequest, JsonSchemaFormat, ResponseFormat};
+use crate::settings::AnswerFormat;
 
 /// Opens the document text in the user message.
 pub const FENCE_OPEN: &str = "<<<DOCUMENT";
@@ -69,19 +76,54 @@ pub fn user_message(text: &str, max_chars: usize) -> String {
     message
 }
 
-/// The whole request for a document text.
-pub fn request(model: &str, text: &str, max_chars: usize) -> ChatRequest {
+/// The whole request for a document text: the model, the cut of the text
+/// and the answer format from the settings.
+pub fn request(settings: &LlmSettings, text: &str) -> ChatRequest {
     ChatRequest {
-        model: model.to_string(),
+        model: settings.model.clone(),
         messages: vec![
             ChatMessage::new("system", SYSTEM_PROMPT),
-            ChatMessage::new("user", user_message(text, max_chars)),
+            ChatMessage::new("user", user_message(text, settings.max_input_chars)),
         ],
         temperature: Some(0.0),
-        response_format: Some(ResponseFormat {
-            kind: "json_object".to_string(),
-        }),
+        response_format: Some(response_format(settings.response_format)),
     }
+}
+
+/// `response_format` for an answer format.
+pub fn response_format(format: AnswerFormat) -> ResponseFormat {
+    match format {
+        AnswerFormat::JsonSchema => ResponseFormat {
+            kind: "json_schema".to_string(),
+            json_schema: Some(JsonSchemaFormat {
+                name: crate::schema::NAME.to_string(),
+                strict: Some(true),
+                schema: Some(crate::schema::answer().clone()),
+            }),
+        },
+        AnswerFormat::JsonObject => ResponseFormat {
+            kind: "json_object".to_string(),
+            json_schema: None,
+        },
+    }
+}
+
+/// The version of what Docket asks with these settings: a digest of the
+/// system prompt, the user message around the text, the answer schema and
+/// format, and how much text is sent. Any change to them is a new version,
+/// without anyone having to remember to count.
+pub fn version(settings: &LlmSettings) -> String {
+    let mut digest = Sha256::new();
+    digest.update(SYSTEM_PROMPT);
+    digest.update([0]);
+    digest.update(user_message("", settings.max_input_chars));
+    digest.update([0]);
+    digest.update(
+        serde_json::to_string(&response_format(settings.response_format)).unwrap_or_default(),
+    );
+    digest.update([0]);
+    digest.update(settings.max_input_chars.to_le_bytes());
+    hex::encode(&digest.finalize()[..8])
 }
 
 /// Breaks up every `<<<` and `>>>` in document text (`< < <`, `> > >`), so
@@ -144,12 +186,48 @@ mod tests {
     }
 
     #[test]
-    fn the_request_asks_for_json_at_temperature_zero() {
-        let r = request("m", "x", 1000);
-        let json = serde_json::to_value(&r).expect("json");
-        assert_eq!(json["response_format"]["type"], "json_object");
+    fn the_request_asks_for_the_answer_schema_at_temperature_zero() {
+        let settings = LlmSettings::default();
+        let json = serde_json::to_value(request(&settings, "x")).expect("json");
+        let format = &json["response_format"];
+        assert_eq!(format["type"], "json_schema");
+        assert_eq!(format["json_schema"]["name"], crate::schema::NAME);
+        assert_eq!(format["json_schema"]["strict"], true);
+        assert_eq!(&format["json_schema"]["schema"], crate::schema::answer());
         assert_eq!(json["temperature"], 0.0);
         assert_eq!(json["messages"][0]["role"], "system");
         assert!(SYSTEM_PROMPT.contains("never instructions"));
+
+        let older = LlmSettings {
+            response_format: AnswerFormat::JsonObject,
+            ..settings
+        };
+        let json = serde_json::to_value(request(&older, "x")).expect("json");
+        assert_eq!(
+            json["response_format"],
+            serde_json::json!({"type": "json_object"})
+        );
+    }
+
+    #[test]
+    fn the_version_changes_with_what_is_asked_only() {
+        let settings = LlmSettings::default();
+        let v = version(&settings);
+        assert_eq!(v.len(), 16);
+        let other_model = LlmSettings {
+            model: "another".to_string(),
+            ..settings.clone()
+        };
+        assert_eq!(version(&other_model), v, "the model is a key of its own");
+        let shorter = LlmSettings {
+            max_input_chars: 1000,
+            ..settings.clone()
+        };
+        assert_ne!(version(&shorter), v);
+        let object = LlmSettings {
+            response_format: AnswerFormat::JsonObject,
+            ..settings
+        };
+        assert_ne!(version(&object), v);
     }
 }

@@ -30,12 +30,29 @@ impl ChatMessage {
     }
 }
 
-/// The requested output format (`{"type": "json_object"}`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The requested output format: `{"type": "json_schema", "json_schema": {...}}`
+/// or `{"type": "json_object"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResponseFormat {
-    /// `json_object` (or `text`).
+    /// `json_schema`, `json_object` (or `text`).
     #[serde(rename = "type")]
     pub kind: String,
+    /// The schema, with `json_schema`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub json_schema: Option<JsonSchemaFormat>,
+}
+
+/// The `json_schema` member of a [`ResponseFormat`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JsonSchemaFormat {
+    /// A name for the schema (letters, digits, `_` and `-`).
+    pub name: String,
+    /// Whether the server must hold the answer to the schema exactly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strict: Option<bool>,
+    /// The JSON Schema of the answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<serde_json::Value>,
 }
 
 /// `POST /chat/completions` request body.
@@ -48,7 +65,7 @@ pub struct ChatRequest {
     /// Sampling temperature; Docket sends 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f32>,
-    /// The output format; Docket asks for a JSON object.
+    /// The output format; Docket asks for JSON, by schema where the server can.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_format: Option<ResponseFormat>,
 }

@@ -6,6 +6,11 @@
 //! is dropped, and keys Docket did not ask for are ignored. Values of the
 //! wrong JSON type (an object where a string belongs) are a schema error.
 //!
+//! The same types describe the answer to the model: [`crate::schema`]
+//! generates the JSON Schema sent with every request from them, and
+//! [`LlmReading::from_answer`] checks an answer against that schema before
+//! anything in it is used.
+//!
 //! [`LlmReading::into_document`] (in [`crate::convert`]) turns it into a
 //! document, checking every value against the text: a value the text does
 //! not support stays empty, and one that fails a check keeps a confidence
@@ -21,11 +26,14 @@ use chrono::NaiveDate;
 
 use docket_extract::layout::numbers::{DateOrder, Notation, find_amounts, find_dates};
 use rust_decimal::Decimal;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::Error as _;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::ser::SerializeMap as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 use crate::LlmError;
+use crate::settings::AnswerFormat;
 
 /// Confidence of a document kind the text does not show (a document always
 /// has a kind; any other value without support in the text is left empty).
@@ -52,8 +60,27 @@ const KNOWN_KEYS: &[&str] = &[
     "quotes",
 ];
 
+/// The keys of [`Quotes`]: every scalar value of the answer, by its path.
+pub const QUOTE_KEYS: &[&str] = &[
+    "kind",
+    "number",
+    "issue_date",
+    "due_date",
+    "currency",
+    "seller.name",
+    "seller.vat_id",
+    "seller.iban",
+    "seller.bic",
+    "buyer.name",
+    "buyer.vat_id",
+    "po_reference",
+    "net",
+    "tax",
+    "gross",
+];
+
 /// A party as the model read it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct LlmParty {
     /// The name.
@@ -71,19 +98,19 @@ pub struct LlmParty {
 }
 
 /// A document line as the model read it (amounts as decimal strings).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct LlmLine {
     /// The item description.
     #[serde(deserialize_with = "lenient_string")]
     pub description: Option<String>,
-    /// The quantity.
+    /// The quantity, as a decimal string (`"40"`, `"2.5"`).
     #[serde(deserialize_with = "lenient_string")]
     pub quantity: Option<String>,
-    /// The net unit price.
+    /// The net unit price, as a decimal string (`"4.85"`).
     #[serde(deserialize_with = "lenient_string")]
     pub unit_price: Option<String>,
-    /// The net line amount.
+    /// The net line amount, as a decimal string (`"194.00"`).
     #[serde(deserialize_with = "lenient_string")]
     pub amount: Option<String>,
     /// The purchase order line referred to.
@@ -92,9 +119,44 @@ pub struct LlmLine {
 }
 
 /// The verbatim quotes the model gave, by key (`number`, `seller.iban`, ...).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
+///
+/// Written with every key of [`QUOTE_KEYS`] (`null` where there is no
+/// quote), as the strict answer schema wants; read flat or nested.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Quotes(pub BTreeMap<String, String>);
+
+impl Serialize for Quotes {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(QUOTE_KEYS.len()))?;
+        for key in QUOTE_KEYS {
+            map.serialize_entry(key, &self.0.get(*key))?;
+        }
+        map.end()
+    }
+}
+
+impl JsonSchema for Quotes {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Quotes".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let properties: serde_json::Map<String, Value> = QUOTE_KEYS
+            .iter()
+            .map(|k| {
+                (
+                    k.to_string(),
+                    serde_json::json!({"type": ["string", "null"]}),
+                )
+            })
+            .collect();
+        json_schema!({
+            "description": "For each value given, the exact text of the document it was read from, label included; null where the value is null.",
+            "type": "object",
+            "properties": properties,
+        })
+    }
+}
 
 impl Quotes {
     /// The quote for a key, if given.
@@ -136,20 +198,25 @@ impl<'de> Deserialize<'de> for Quotes {
     }
 }
 
-/// The model's answer, as requested by [`crate::prompt::SYSTEM_PROMPT`].
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// The model's answer, as requested by [`crate::prompt::SYSTEM_PROMPT`] and
+/// described by [`crate::schema::answer`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
+#[schemars(
+    description = "The fields of one business document, each as the document text states it; null where it does not."
+)]
 pub struct LlmReading {
     /// `invoice`, `credit_note` or `order`.
     #[serde(deserialize_with = "lenient_string")]
+    #[schemars(schema_with = "kind_schema")]
     pub kind: Option<String>,
     /// The document number.
     #[serde(deserialize_with = "lenient_string")]
     pub number: Option<String>,
-    /// The issue date, `YYYY-MM-DD`.
+    /// The issue date, as `YYYY-MM-DD`.
     #[serde(deserialize_with = "lenient_string")]
     pub issue_date: Option<String>,
-    /// The due date, `YYYY-MM-DD`.
+    /// The due date, as `YYYY-MM-DD`.
     #[serde(deserialize_with = "lenient_string")]
     pub due_date: Option<String>,
     /// The ISO 4217 currency code.
@@ -162,13 +229,13 @@ pub struct LlmReading {
     /// The buyer's purchase order number(s), comma-separated.
     #[serde(deserialize_with = "lenient_string")]
     pub po_reference: Option<String>,
-    /// Total without VAT.
+    /// Total without VAT, as a decimal string (`"1234.56"`).
     #[serde(deserialize_with = "lenient_string")]
     pub net: Option<String>,
-    /// Total VAT.
+    /// Total VAT, as a decimal string.
     #[serde(deserialize_with = "lenient_string")]
     pub tax: Option<String>,
-    /// Total with VAT.
+    /// Total with VAT, as a decimal string.
     #[serde(deserialize_with = "lenient_string")]
     pub gross: Option<String>,
     /// The lines.
@@ -183,13 +250,7 @@ impl LlmReading {
     /// fence is tolerated) with at least one of the requested keys, unless
     /// it is empty (nothing found).
     pub fn from_message(content: &str) -> Result<Self, LlmError> {
-        let body = strip_code_fence(content);
-        let value: Value = serde_json::from_str(body).map_err(|e| {
-            LlmError::NotJson(format!(
-                "{e}; the answer began with {:?}",
-                crate::error::shorten(content, 80)
-            ))
-        })?;
+        let value = parse_json(content)?;
         let Value::Object(map) = &value else {
             return Err(LlmError::Schema(format!(
                 "expected a JSON object, got {}",
@@ -204,6 +265,21 @@ impl LlmReading {
             )));
         }
         serde_json::from_value(value).map_err(|e| LlmError::Schema(e.to_string()))
+    }
+
+    /// Reads a model's answer as Docket uses it: a JSON object that
+    /// satisfies the answer schema ([`crate::schema::answer`]); with
+    /// [`AnswerFormat::JsonObject`] a key left out passes as not given,
+    /// since the server could not be given the schema. Returns the reading and
+    /// the answer as compact JSON (what the cache keeps).
+    pub fn from_answer(content: &str, format: AnswerFormat) -> Result<(Self, String), LlmError> {
+        let value = parse_json(content)?;
+        let absent_allowed = format == AnswerFormat::JsonObject;
+        crate::validate::validate(crate::schema::answer(), &value, absent_allowed)
+            .map_err(LlmError::Schema)?;
+        let compact = value.to_string();
+        let reading = serde_json::from_value(value).map_err(|e| LlmError::Schema(e.to_string()))?;
+        Ok((reading, compact))
     }
 }
 
@@ -236,6 +312,25 @@ pub fn parse_date(raw: &str) -> Option<NaiveDate> {
     }
 }
 
+/// The schema of `kind`: one of the kinds Docket asks about, or null.
+fn kind_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "description": "The kind of document, or null when it is none of these.",
+        "type": ["string", "null"],
+        "enum": ["invoice", "credit_note", "order", null],
+    })
+}
+
+/// A model's message as JSON (a surrounding Markdown code fence dropped).
+fn parse_json(content: &str) -> Result<Value, LlmError> {
+    serde_json::from_str(strip_code_fence(content)).map_err(|e| {
+        LlmError::NotJson(format!(
+            "{e}; the answer began with {:?}",
+            crate::error::shorten(content, 80)
+        ))
+    })
+}
+
 fn strip_code_fence(content: &str) -> &str {
     let t = content.trim();
     let Some(rest) = t.strip_prefix("```") else {
@@ -245,7 +340,8 @@ fn strip_code_fence(content: &str) -> &str {
     rest.strip_suffix("```").unwrap_or(rest).trim()
 }
 
-fn json_kind(v: &Value) -> &'static str {
+/// What kind of JSON value `v` is, for messages (`a number`, `an object`).
+pub(crate) fn json_kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -5,9 +5,13 @@
 //! Durations are written in milliseconds in the file (`timeout_ms`,
 //! `backoff_base_ms`, `backoff_max_ms`), like the rest of Docket's settings.
 //! The API key is never printed: `Debug` shows `***` in its place.
+//!
+//! `docs/extraction.md` ("LLM extractor") shows the settings for OpenAI,
+//! Azure OpenAI, vLLM, Ollama and llama.cpp's server.
 
 use std::time::Duration;
 
+use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::LlmError;
@@ -19,10 +23,39 @@ pub enum LlmMode {
     /// Never: only the exact and deterministic readers run.
     #[default]
     Off,
-    /// For a PDF whose text left the number, the total or the currency unread.
+    /// For a PDF whose text left a field booking needs without support
+    /// (absent, or read with too little confidence).
     Fallback,
     /// For every PDF read from its text, as a second opinion.
     Always,
+}
+
+/// Which flavour of the chat-completions API the service speaks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LlmApi {
+    /// `POST {base_url}/chat/completions`, the key as a bearer token: OpenAI,
+    /// vLLM, Ollama, llama.cpp's server, LiteLLM and most others.
+    #[default]
+    OpenAi,
+    /// Azure OpenAI: `POST {base_url}/openai/deployments/{model}/chat/completions?api-version=...`,
+    /// `model` naming the deployment, the key in an `api-key` header.
+    Azure,
+}
+
+/// How the answer's shape is asked for (`response_format`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerFormat {
+    /// `json_schema` with the answer schema, strict: the server holds the
+    /// model to the schema (OpenAI, Azure OpenAI, vLLM, recent Ollama and
+    /// llama.cpp).
+    #[default]
+    JsonSchema,
+    /// `json_object`: any JSON object, for servers without `json_schema`
+    /// (older Ollama and llama.cpp); the prompt describes the shape, and a
+    /// key the model leaves out reads as not given.
+    JsonObject,
 }
 
 /// How to reach the language model and how hard to lean on it.
@@ -31,14 +64,23 @@ pub enum LlmMode {
 pub struct LlmSettings {
     /// When the extract stage asks the model (`off` unless configured).
     pub mode: LlmMode,
-    /// The API base, up to and including the version (`http://127.0.0.1:8089/v1`);
-    /// requests go to `{base_url}/chat/completions`.
+    /// `openai` (the default; every OpenAI-compatible server) or `azure`.
+    pub api: LlmApi,
+    /// The API base: for `openai`, up to and including the version
+    /// (`http://127.0.0.1:8089/v1`; requests go to `{base_url}/chat/completions`);
+    /// for `azure`, the resource endpoint (`https://NAME.openai.azure.com`).
     pub base_url: String,
-    /// The model name sent with every request.
+    /// The model name sent with every request; for `azure`, the deployment name.
     pub model: String,
-    /// The API key, sent as a bearer token; `None` for a local server without one.
+    /// The API key: a bearer token, or for `azure` the `api-key` header;
+    /// `None` for a local server without one.
     #[serde(serialize_with = "redacted")]
     pub api_key: Option<String>,
+    /// Azure OpenAI's `api-version` query parameter (`azure` only).
+    pub api_version: String,
+    /// How the answer's shape is asked for: `json_schema` (strict, the
+    /// default) or `json_object` for servers without structured output.
+    pub response_format: AnswerFormat,
     /// Time-out of one attempt, connection to last byte (`timeout_ms` in the file).
     #[serde(
         rename = "timeout_ms",
@@ -68,24 +110,48 @@ pub struct LlmSettings {
         serialize_with = "as_millis"
     )]
     pub backoff_max: Duration,
+    /// Tokens all workers together may spend per UTC day; `None`: no limit.
+    /// Calls reserve their estimate first, so the limit holds across
+    /// processes; past it, documents go on without the model (and to review
+    /// where fields lack support).
+    pub daily_token_budget: Option<u64>,
+    /// Tokens reserved for the answer of one call, on top of the prompt's
+    /// estimate (the answer's length is known only afterwards).
+    pub answer_tokens_estimate: u64,
+    /// Price of 1000 prompt tokens, for the cost recorded per call (any
+    /// currency; decimal, e.g. `"0.00015"`).
+    pub price_per_1k_prompt_tokens: Option<Decimal>,
+    /// Price of 1000 answer tokens, in the same currency.
+    pub price_per_1k_completion_tokens: Option<Decimal>,
 }
 
 impl Default for LlmSettings {
     fn default() -> Self {
         LlmSettings {
             mode: LlmMode::Off,
+            api: LlmApi::OpenAi,
             base_url: "http://127.0.0.1:8089/v1".to_string(),
             model: "docket-sim".to_string(),
             api_key: None,
+            api_version: AZURE_API_VERSION.to_string(),
+            response_format: AnswerFormat::JsonSchema,
             timeout: Duration::from_secs(60),
             max_concurrency: 64,
             max_input_chars: 60_000,
             max_attempts: 4,
             backoff_base: Duration::from_millis(500),
             backoff_max: Duration::from_secs(30),
+            daily_token_budget: None,
+            answer_tokens_estimate: 2_000,
+            price_per_1k_prompt_tokens: None,
+            price_per_1k_completion_tokens: None,
         }
     }
 }
+
+/// The Azure OpenAI API version asked for unless configured: the first
+/// generally available one with structured outputs (`json_schema`).
+pub const AZURE_API_VERSION: &str = "2024-10-21";
 
 impl LlmSettings {
     /// Default settings for a server at `base_url`.
@@ -120,14 +186,55 @@ impl LlmSettings {
         if self.max_input_chars < 100 {
             return bad("max_input_chars must be at least 100");
         }
+        if self.api == LlmApi::Azure && self.api_version.trim().is_empty() {
+            return bad("api_version is empty (Azure OpenAI needs one, e.g. \"2024-10-21\")");
+        }
+        if self.daily_token_budget == Some(0) {
+            return bad("daily_token_budget must be more than 0 (leave it out for no limit)");
+        }
         Ok(())
     }
 
-    /// The chat-completions endpoint.
+    /// The chat-completions endpoint (a URL when `base_url` is one).
     pub fn endpoint(&self) -> String {
-        format!(
-            "{}/chat/completions",
-            self.base_url.trim().trim_end_matches('/')
+        let base = self.base_url.trim().trim_end_matches('/');
+        match self.api {
+            LlmApi::OpenAi => format!("{base}/chat/completions"),
+            LlmApi::Azure => {
+                // The deployment name is a path segment: encoded, so that no
+                // name can reach another path.
+                let Ok(mut url) = reqwest::Url::parse(base) else {
+                    return format!("{base}/openai/deployments/{}/chat/completions", self.model);
+                };
+                if let Ok(mut path) = url.path_segments_mut() {
+                    path.pop_if_empty().extend([
+                        "openai",
+                        "deployments",
+                        self.model.trim(),
+                        "chat",
+                        "completions",
+                    ]);
+                }
+                url.query_pairs_mut()
+                    .append_pair("api-version", self.api_version.trim());
+                url.to_string()
+            }
+        }
+    }
+
+    /// What one call may cost at the configured prices, when there are any.
+    pub fn cost(&self, prompt_tokens: u64, completion_tokens: u64) -> Option<Decimal> {
+        if self.price_per_1k_prompt_tokens.is_none()
+            && self.price_per_1k_completion_tokens.is_none()
+        {
+            return None;
+        }
+        let per_1k = |tokens: u64, price: Option<Decimal>| {
+            Decimal::from(tokens) * price.unwrap_or_default() / Decimal::ONE_THOUSAND
+        };
+        Some(
+            per_1k(prompt_tokens, self.price_per_1k_prompt_tokens)
+                + per_1k(completion_tokens, self.price_per_1k_completion_tokens),
         )
     }
 }
@@ -136,15 +243,28 @@ impl std::fmt::Debug for LlmSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LlmSettings")
             .field("mode", &self.mode)
+            .field("api", &self.api)
             .field("base_url", &self.base_url)
             .field("model", &self.model)
             .field("api_key", &self.api_key.as_ref().map(|_| "***"))
+            .field("api_version", &self.api_version)
+            .field("response_format", &self.response_format)
             .field("timeout", &self.timeout)
             .field("max_concurrency", &self.max_concurrency)
             .field("max_input_chars", &self.max_input_chars)
             .field("max_attempts", &self.max_attempts)
             .field("backoff_base", &self.backoff_base)
             .field("backoff_max", &self.backoff_max)
+            .field("daily_token_budget", &self.daily_token_budget)
+            .field("answer_tokens_estimate", &self.answer_tokens_estimate)
+            .field(
+                "price_per_1k_prompt_tokens",
+                &self.price_per_1k_prompt_tokens,
+            )
+            .field(
+                "price_per_1k_completion_tokens",
+                &self.price_per_1k_completion_tokens,
+            )
             .finish()
     }
 }
@@ -220,5 +340,45 @@ mod tests {
         assert!(err.to_string().contains("max_concurrency"), "{err}");
         let s = LlmSettings::for_base_url("127.0.0.1:8089");
         assert!(s.validate().is_err());
+        let s = LlmSettings {
+            daily_token_budget: Some(0),
+            ..LlmSettings::default()
+        };
+        assert!(s.validate().is_err());
+    }
+
+    #[test]
+    fn azure_names_the_deployment_in_the_path_and_the_version_in_the_query() {
+        let s: LlmSettings = serde_json::from_value(serde_json::json!({
+            "api": "azure",
+            "base_url": "https://docket-ap.openai.azure.com/",
+            "model": "gpt-4o mini/eu",
+            "api_version": "2024-10-21",
+            "response_format": "json_object"
+        }))
+        .expect("settings");
+        assert_eq!(s.validate(), Ok(()));
+        assert_eq!(s.response_format, AnswerFormat::JsonObject);
+        assert_eq!(
+            s.endpoint(),
+            "https://docket-ap.openai.azure.com/openai/deployments/gpt-4o%20mini%2Feu/chat/completions?api-version=2024-10-21"
+        );
+        let s = LlmSettings {
+            api_version: " ".to_string(),
+            ..s
+        };
+        assert!(s.validate().is_err());
+    }
+
+    #[test]
+    fn the_cost_is_counted_per_thousand_tokens_when_priced() {
+        let s = LlmSettings::default();
+        assert_eq!(s.cost(1000, 1000), None);
+        let s: LlmSettings = serde_json::from_value(serde_json::json!({
+            "price_per_1k_prompt_tokens": "0.15",
+            "price_per_1k_completion_tokens": "0.6"
+        }))
+        .expect("prices as decimal strings");
+        assert_eq!(s.cost(2000, 500), Some(Decimal::new(6, 1)));
     }
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use common::{INJECTION, INVOICE, settings};
 use docket_domain::{Currency, DocumentKind, ExtractorKind, Money};
 use docket_llm::sim::{self, SimOptions};
-use docket_llm::{LlmClient, LlmError, LlmSettings, prompt};
+use docket_llm::{AnswerFormat, LlmApi, LlmClient, LlmError, LlmSettings, prompt};
 use rust_decimal_macros::dec;
 
 async fn start(options: SimOptions) -> sim::SimHandle {
@@ -61,7 +61,7 @@ async fn a_plain_text_invoice_is_read_with_grounded_fields() {
 }
 
 #[tokio::test]
-async fn the_request_asks_for_json_at_temperature_zero_with_the_document_fenced() {
+async fn the_request_asks_for_the_answer_schema_at_temperature_zero_with_the_document_fenced() {
     let sim = start(SimOptions {
         api_key: Some("sk-test-key".to_string()),
         ..SimOptions::default()
@@ -75,7 +75,11 @@ async fn the_request_asks_for_json_at_temperature_zero_with_the_document_fenced(
     client(s).read(INVOICE).await.expect("read with the key");
     let request = sim.last_request().expect("a request was seen");
     assert_eq!(request["model"], "some-model");
-    assert_eq!(request["response_format"]["type"], "json_object");
+    assert_eq!(request["response_format"]["type"], "json_schema");
+    assert_eq!(
+        &request["response_format"]["json_schema"]["schema"],
+        docket_llm::schema::answer()
+    );
     assert_eq!(request["temperature"], 0.0);
     assert_eq!(request["messages"][0]["role"], "system");
     assert_eq!(request["messages"][0]["content"], prompt::SYSTEM_PROMPT);
@@ -219,6 +223,31 @@ async fn rate_limits_are_retried_after_the_wait_the_server_asks_for() {
 }
 
 #[tokio::test]
+async fn a_retry_after_given_as_an_http_date_is_waited_out_too() {
+    let sim = start(SimOptions {
+        rate_limit_every_nth: Some(1),
+        retry_after_secs: 1,
+        retry_after_as_date: true,
+        ..SimOptions::default()
+    })
+    .await;
+    let s = LlmSettings {
+        max_attempts: 2,
+        ..settings(&sim.base_url())
+    };
+    let err = client(s).read(INVOICE).await.expect_err("429 twice");
+    assert!(
+        matches!(err, LlmError::RateLimited { retry_after: Some(w) } if w > Duration::ZERO),
+        "{err:?}"
+    );
+    // A date has whole seconds only: the server asked for 1 to 2 s.
+    let arrivals = sim.arrivals();
+    let waited = arrivals[1] - arrivals[0];
+    assert!(waited >= Duration::from_secs(1), "{waited:?}");
+    assert_eq!(sim.stats().rate_limited, 2);
+}
+
+#[tokio::test]
 async fn a_retry_after_beyond_backoff_max_is_handed_back_not_waited_out() {
     let sim = start(SimOptions {
         rate_limit_every_nth: Some(1),
@@ -262,6 +291,130 @@ async fn a_garbage_answer_is_a_permanent_error_with_a_clear_message() {
     );
     assert!(message.contains("Sure! I had a look"), "{message}");
     assert_eq!(sim.stats().requests, 1, "a permanent error is not retried");
+}
+
+#[tokio::test]
+async fn an_answer_off_the_schema_is_a_permanent_error_naming_the_mismatch() {
+    let sim = start(SimOptions {
+        off_schema: true,
+        ..SimOptions::default()
+    })
+    .await;
+    let exchange = client(settings(&sim.base_url())).exchange(INVOICE).await;
+    let err = exchange.result.expect_err("off the schema");
+    assert_eq!(
+        err,
+        LlmError::Schema("$: key \"confidence\" is not in the schema".to_string())
+    );
+    assert!(!err.is_transient());
+    assert_eq!(sim.stats().requests, 1, "a permanent error is not retried");
+    // It was answered, so it cost what the service counted.
+    assert!(exchange.spent.total() > 0 && !exchange.spent.estimated);
+}
+
+#[tokio::test]
+async fn servers_without_json_schema_are_asked_for_a_json_object() {
+    let sim = start(SimOptions {
+        no_json_schema: true,
+        ..SimOptions::default()
+    })
+    .await;
+    let err = client(settings(&sim.base_url()))
+        .read(INVOICE)
+        .await
+        .expect_err("json_schema refused");
+    assert!(
+        matches!(err, LlmError::Rejected { status: 400, .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("json_schema"), "{err}");
+    let s = LlmSettings {
+        response_format: AnswerFormat::JsonObject,
+        ..settings(&sim.base_url())
+    };
+    let reading = client(s)
+        .read(INVOICE)
+        .await
+        .expect("read as a JSON object");
+    assert_eq!(reading.number.as_deref(), Some("RE-2026-10481"));
+    let request = sim.last_request().expect("request");
+    assert_eq!(
+        request["response_format"],
+        serde_json::json!({"type": "json_object"})
+    );
+}
+
+#[tokio::test]
+async fn tokens_are_counted_as_reported_or_estimated_when_not() {
+    let sim = start(SimOptions::default()).await;
+    let c = client(settings(&sim.base_url()));
+    let exchange = c.exchange(INVOICE).await;
+    exchange.result.expect("read");
+    let spent = exchange.spent;
+    assert!(
+        spent.prompt_tokens > 500 && spent.completion_tokens > 50,
+        "{spent:?}"
+    );
+    assert!(!spent.estimated);
+    assert_eq!(spent.attempts, 1);
+    let estimate = c.estimate(INVOICE);
+    assert!(
+        estimate.total() > spent.total(),
+        "{estimate:?} vs {spent:?}"
+    );
+
+    let silent = start(SimOptions {
+        no_usage: true,
+        ..SimOptions::default()
+    })
+    .await;
+    let c = client(settings(&silent.base_url()));
+    let exchange = c.exchange(INVOICE).await;
+    exchange.result.expect("read");
+    assert!(exchange.spent.estimated);
+    assert_eq!(exchange.spent.total(), c.estimate(INVOICE).total());
+
+    let failing = start(SimOptions {
+        fail_every_nth: Some(1),
+        ..SimOptions::default()
+    })
+    .await;
+    let s = LlmSettings {
+        max_attempts: 2,
+        ..settings(&failing.base_url())
+    };
+    let exchange = client(s).exchange(INVOICE).await;
+    assert!(exchange.result.is_err());
+    assert_eq!(exchange.spent.total(), 0, "refused requests cost nothing");
+    assert_eq!(exchange.spent.attempts, 2);
+}
+
+#[tokio::test]
+async fn azure_openai_is_reached_by_deployment_with_the_api_key_header() {
+    let sim = start(SimOptions {
+        model: "docket-gpt-4o".to_string(),
+        api_key: Some("azure-secret".to_string()),
+        ..SimOptions::default()
+    })
+    .await;
+    let s = LlmSettings {
+        api: LlmApi::Azure,
+        model: "docket-gpt-4o".to_string(),
+        api_key: Some("azure-secret".to_string()),
+        ..settings(&sim.azure_endpoint())
+    };
+    let reading = client(s.clone()).read(INVOICE).await.expect("read");
+    assert_eq!(reading.number.as_deref(), Some("RE-2026-10481"));
+    let wrong = LlmSettings {
+        api_key: Some("not-it".to_string()),
+        ..s
+    };
+    let err = client(wrong).read(INVOICE).await.expect_err("wrong key");
+    assert!(
+        matches!(err, LlmError::Rejected { status: 401, .. }),
+        "{err:?}"
+    );
+    assert!(!err.to_string().contains("not-it"), "{err}");
 }
 
 #[tokio::test]

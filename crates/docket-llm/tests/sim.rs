@@ -26,7 +26,7 @@ async fn post(url: &str, body: String) -> (u16, Value) {
 #[tokio::test]
 async fn completions_have_the_openai_shape() {
     let sim = sim::start_local(SimOptions::default()).await.expect("sim");
-    let request = prompt::request("docket-sim", INVOICE, 60_000);
+    let request = prompt::request(&docket_llm::LlmSettings::default(), INVOICE);
     let body = serde_json::to_string(&request).expect("json");
     let url = format!("{}/chat/completions", sim.base_url());
     let (status, v) = post(&url, body).await;
@@ -52,6 +52,89 @@ async fn completions_have_the_openai_shape() {
     assert_eq!(answer["number"], "RE-2026-10481");
     assert_eq!(answer["gross"], "406.39");
     assert_eq!(answer["quotes"]["gross"], "Rechnungsbetrag EUR 406,39");
+    // The answer fits the schema it was asked for, strictly.
+    docket_llm::validate::validate(docket_llm::schema::answer(), &answer, false)
+        .expect("the simulator's answer fits the answer schema");
+}
+
+#[tokio::test]
+async fn json_schema_formats_are_checked_as_strict_mode_checks_them() {
+    let sim = sim::start_local(SimOptions::default()).await.expect("sim");
+    let url = format!("{}/chat/completions", sim.base_url());
+    let request = |format: Value| {
+        json!({"model": "m", "messages": [{"role": "user", "content": "x"}],
+               "response_format": format})
+        .to_string()
+    };
+    let open = json!({"type": "json_schema", "json_schema": {"name": "r", "strict": true,
+        "schema": {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]}}});
+    let (status, v) = post(&url, request(open)).await;
+    assert_eq!(status, 400, "{v}");
+    let message = v["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.starts_with("Invalid schema for response_format 'r'")
+            && message.contains("additionalProperties"),
+        "{message}"
+    );
+    let (status, v) = post(&url, request(json!({"type": "json_schema"}))).await;
+    assert_eq!(status, 400, "{v}");
+    let (status, v) = post(&url, request(json!({"type": "yaml"}))).await;
+    assert_eq!(status, 400, "{v}");
+    let ours = serde_json::to_value(docket_llm::prompt::response_format(
+        docket_llm::AnswerFormat::JsonSchema,
+    ))
+    .expect("json");
+    let (status, v) = post(&url, request(ours.clone())).await;
+    assert_eq!(status, 200, "{v}");
+
+    let older = sim::start_local(SimOptions {
+        no_json_schema: true,
+        ..SimOptions::default()
+    })
+    .await
+    .expect("sim");
+    let url = format!("{}/chat/completions", older.base_url());
+    let (status, v) = post(&url, request(ours)).await;
+    assert_eq!(status, 400, "{v}");
+    let (status, v) = post(&url, request(json!({"type": "json_object"}))).await;
+    assert_eq!(status, 200, "{v}");
+}
+
+#[tokio::test]
+async fn the_azure_shape_needs_the_deployment_the_version_and_the_api_key_header() {
+    let sim = sim::start_local(SimOptions {
+        model: "gpt-4o-ap".to_string(),
+        api_key: Some("azure-key".to_string()),
+        ..SimOptions::default()
+    })
+    .await
+    .expect("sim");
+    let body = serde_json::to_string(&prompt::request(
+        &docket_llm::LlmSettings::default(),
+        INVOICE,
+    ))
+    .expect("json");
+    let send = |path: &str, key: Option<(&'static str, &'static str)>| {
+        let mut builder = reqwest::Client::new()
+            .post(format!("{}{path}", sim.azure_endpoint()))
+            .header("content-type", "application/json")
+            .body(body.clone());
+        if let Some((name, value)) = key {
+            builder = builder.header(name, value);
+        }
+        async move { builder.send().await.expect("send").status().as_u16() }
+    };
+    let path = "/openai/deployments/gpt-4o-ap/chat/completions?api-version=2024-10-21";
+    assert_eq!(send(path, Some(("api-key", "azure-key"))).await, 200);
+    assert_eq!(
+        send(path, Some(("authorization", "Bearer azure-key"))).await,
+        401
+    );
+    assert_eq!(send(path, None).await, 401);
+    let no_version = "/openai/deployments/gpt-4o-ap/chat/completions";
+    assert_eq!(send(no_version, Some(("api-key", "azure-key"))).await, 404);
+    let other = "/openai/deployments/other/chat/completions?api-version=2024-10-21";
+    assert_eq!(send(other, Some(("api-key", "azure-key"))).await, 404);
 }
 
 #[tokio::test]

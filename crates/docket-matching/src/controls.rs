@@ -3,53 +3,87 @@
 
 use docket_domain::erp::{BookedInvoice, Supplier};
 use docket_domain::normalize::{compact_identifier, invoice_number};
-use docket_domain::{BusinessDocument, Field, Money, Reason, ReasonCode};
+use docket_domain::{BusinessDocument, Confidence, DocumentKind, Field, Money, Reason, ReasonCode};
 use rust_decimal::Decimal;
 
 use crate::Policy;
 
+/// The header fields booking cannot do without, by the name reasons use,
+/// each with its confidence (`None`: not read). An IBAN is not needed, but
+/// one that was read must be sure, or money could go to a misread account.
+fn header_needs(doc: &BusinessDocument) -> Vec<(&'static str, Option<Confidence>)> {
+    let h = &doc.header;
+    let mut needs = vec![
+        ("invoice number", h.number.as_ref().map(|f| f.confidence)),
+        ("invoice date", h.issue_date.as_ref().map(|f| f.confidence)),
+        (
+            "gross total",
+            doc.totals.gross.as_ref().map(|f| f.confidence),
+        ),
+        // Amounts without a currency read from the document are a guess: never book on one.
+        ("currency", h.currency.as_ref().map(|f| f.confidence)),
+    ];
+    for account in &doc.seller.bank_accounts {
+        needs.push(("IBAN", Some(account.iban.confidence)));
+    }
+    needs
+}
+
 /// Fields booking cannot do without: present, and read with enough confidence.
 pub fn required_fields(doc: &BusinessDocument, policy: &Policy) -> Vec<Reason> {
     let mut reasons = Vec::new();
-    let mut need = |name: &str, present: bool, confidence: Option<docket_domain::Confidence>| {
-        if !present {
-            reasons.push(Reason::new(
+    for (name, confidence) in header_needs(doc) {
+        match confidence {
+            None => reasons.push(Reason::new(
                 ReasonCode::MissingField,
                 format!("the {name} could not be read"),
-            ));
-        } else if let Some(c) = confidence.filter(|c| *c < policy.min_confidence()) {
-            reasons.push(Reason::new(
+            )),
+            Some(c) if c < policy.min_confidence() => reasons.push(Reason::new(
                 ReasonCode::MissingField,
                 format!(
                     "the {name} was read with low confidence ({:.0} %): please check",
                     c.value() * 100.0
                 ),
-            ));
+            )),
+            Some(_) => {}
         }
-    };
-    let h = &doc.header;
-    need(
-        "invoice number",
-        h.number.is_some(),
-        h.number.as_ref().map(|f| f.confidence),
-    );
-    need(
-        "invoice date",
-        h.issue_date.is_some(),
-        h.issue_date.as_ref().map(|f| f.confidence),
-    );
-    let gross = doc.totals.gross.as_ref();
-    need("gross total", gross.is_some(), gross.map(|f| f.confidence));
-    // Amounts without a currency read from the document are a guess: never book on one.
-    need(
-        "currency",
-        h.currency.is_some(),
-        h.currency.as_ref().map(|f| f.confidence),
-    );
-    for account in &doc.seller.bank_accounts {
-        need("IBAN", true, Some(account.iban.confidence));
     }
     reasons
+}
+
+/// What booking needs that the document's reading does not support: the
+/// header fields of [`required_fields`] absent or unsure, the seller without
+/// a sure VAT id or IBAN (the strong evidence [`crate::supplier::identify`]
+/// looks for), no lines, and an invoice without a purchase order reference
+/// (a credit note may name the invoice it credits instead). Empty for
+/// documents that are not invoices or credit notes: they are not booked.
+///
+/// The extract stage asks a language model only when this is not empty.
+pub fn unsupported_for_booking(doc: &BusinessDocument, policy: &Policy) -> Vec<&'static str> {
+    if !matches!(doc.kind(), DocumentKind::Invoice | DocumentKind::CreditNote) {
+        return Vec::new();
+    }
+    let sure = |c: Confidence| c >= policy.min_confidence();
+    let mut missing: Vec<&'static str> = header_needs(doc)
+        .into_iter()
+        .filter(|(_, c)| !c.is_some_and(sure))
+        .map(|(name, _)| name)
+        .collect();
+    let seller = &doc.seller;
+    if !seller.vat_id.as_ref().is_some_and(|f| sure(f.confidence))
+        && !seller.bank_accounts.iter().any(|a| sure(a.iban.confidence))
+    {
+        missing.push("seller VAT id or IBAN");
+    }
+    if doc.lines.is_empty() {
+        missing.push("lines");
+    }
+    let credits_an_invoice =
+        doc.kind() == DocumentKind::CreditNote && !doc.references.preceding_invoices.is_empty();
+    if crate::purchase_order_numbers(doc).is_empty() && !credits_an_invoice {
+        missing.push("purchase order reference");
+    }
+    missing
 }
 
 /// Supplier-level controls: blocks, bank accounts, VAT id.

@@ -11,6 +11,7 @@ use docket_domain::{
     BankAccount, BusinessDocument, Confidence, Currency, DocumentKind, Evidence, ExtractorKind,
     Field, Line, Money, ReasonCode, SourceSyntax,
 };
+use docket_matching::controls::unsupported_for_booking;
 use docket_matching::{MatchInput, MatchOutcome, Policy, Verdict, match_document};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -312,6 +313,52 @@ fn an_unsure_total_goes_to_a_person() {
     let outcome = decide(&doc, &erp());
     assert_eq!(outcome.verdict, Verdict::Exception);
     assert_eq!(codes(&outcome), vec![ReasonCode::MissingField]);
+}
+
+#[test]
+fn what_booking_lacks_support_for_is_named_and_nothing_when_all_is_there() {
+    let policy = Policy::default();
+    let unsupported = |doc: &BusinessDocument| unsupported_for_booking(doc, &policy);
+    let doc = exact();
+    assert!(unsupported(&doc).is_empty());
+    assert_eq!(decide(&doc, &erp()).verdict, Verdict::Book, "so it books");
+
+    let mut doc = exact();
+    doc.header.issue_date = None;
+    doc.totals.gross = doc
+        .totals
+        .gross
+        .map(|g| g.with_confidence(Confidence::new(0.4)));
+    doc.seller.vat_id = None;
+    doc.seller.bank_accounts[0].iban.confidence = Confidence::new(0.5);
+    doc.references.purchase_orders.clear();
+    assert_eq!(
+        unsupported(&doc),
+        vec![
+            "invoice date",
+            "gross total",
+            "IBAN",
+            "seller VAT id or IBAN",
+            "purchase order reference"
+        ]
+    );
+    doc.lines.clear();
+    assert!(unsupported(&doc).contains(&"lines"));
+
+    let mut credit = exact();
+    credit.header.kind = f(DocumentKind::CreditNote);
+    credit.references.purchase_orders.clear();
+    credit.references.preceding_invoices = vec![f("RE-9".to_string())];
+    assert!(
+        unsupported(&credit).is_empty(),
+        "{:?}",
+        unsupported(&credit)
+    );
+
+    let mut order = exact();
+    order.header.kind = f(DocumentKind::Order);
+    order.header.number = None;
+    assert!(unsupported(&order).is_empty(), "orders are not booked");
 }
 
 #[test]

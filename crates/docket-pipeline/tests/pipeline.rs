@@ -4,7 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
@@ -14,13 +15,10 @@ use docket_domain::erp::{BookedInvoice, BookingRequest, GoodsReceipt, PurchaseOr
 use docket_domain::{DocumentKind, DocumentState, Stage};
 use docket_erp::sandbox::SandboxErp;
 use docket_erp::{BookedQuery, Erp, ErpError, SupplierQuery};
-use docket_llm::sim::{SimHandle, SimOptions, start_local};
-use docket_llm::{LlmClient, LlmMode, LlmSettings};
-use docket_matching::Policy;
-use docket_pipeline::{Pipeline, RetryPolicy, stages, worker};
+use docket_pipeline::{Pipeline, RetryPolicy, stages};
 use docket_queue::memory::InProcessQueue;
-use docket_store::sqlite::SqliteStore;
-use docket_store::{DocumentId, NewDocument};
+use docket_store::DocumentId;
+use support::{fixtures, ingest, run_until, run_until_rest};
 
 /// The real sandbox, with faults injected on booking.
 struct FaultyErp {
@@ -86,21 +84,9 @@ impl Erp for FaultyErp {
     }
 }
 
-fn fixtures() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures"))
-}
-
 async fn setup(
     lose_answers: u32,
     refuse: u32,
-) -> (Arc<Pipeline>, Arc<FaultyErp>, Arc<InProcessQueue>) {
-    setup_with_llm(lose_answers, refuse, None).await
-}
-
-async fn setup_with_llm(
-    lose_answers: u32,
-    refuse: u32,
-    llm: Option<Arc<LlmClient>>,
 ) -> (Arc<Pipeline>, Arc<FaultyErp>, Arc<InProcessQueue>) {
     let seed = SandboxErp::seed_from_dir(&fixtures().join("erp")).unwrap();
     let erp = Arc::new(FaultyErp {
@@ -111,78 +97,8 @@ async fn setup_with_llm(
         refuse_only: std::sync::Mutex::new(None),
     });
     let queue = Arc::new(InProcessQueue::new());
-    let pipeline = Arc::new(Pipeline {
-        store: Arc::new(SqliteStore::in_memory().await.unwrap()),
-        queue: queue.clone(),
-        erp: erp.clone(),
-        policy: Policy::default(),
-        limits: docket_extract::Limits::default(),
-        // The test binary cannot serve as a parser process.
-        reader: docket_extract::Reader::InProcess,
-        mail_limits: Default::default(),
-        retry: RetryPolicy {
-            max_attempts: 5,
-            first_delay: Duration::from_millis(5),
-        },
-        lease_ttl: docket_pipeline::DEFAULT_LEASE_TTL,
-        llm,
-    });
+    let pipeline = support::pipeline(erp.clone(), queue.clone(), None).await;
     (pipeline, erp, queue)
-}
-
-async fn ingest(pipeline: &Pipeline, name: &str) -> DocumentId {
-    let bytes = std::fs::read(fixtures().join("inbox").join(name)).unwrap();
-    let doc = NewDocument {
-        parent_id: None,
-        source: "test".into(),
-        file_name: name.into(),
-        part_name: None,
-        media_type: "application/pdf".into(),
-        sender: None,
-        bytes,
-    };
-    pipeline.store.ingest(doc).await.unwrap().id().clone()
-}
-
-/// Runs relay, sweeper and workers until `done` holds (at most 4 s), then stops them.
-async fn run_until(pipeline: &Arc<Pipeline>, done: impl AsyncFn() -> bool) {
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let relay = {
-        let p = pipeline.clone();
-        tokio::spawn(async move { p.run_relay(stopped, Duration::from_millis(5)).await })
-    };
-    let sweeper = {
-        let (p, stopped) = (pipeline.clone(), stop.subscribe());
-        let (every, idle) = (Duration::from_millis(50), Duration::from_secs(3600));
-        tokio::spawn(async move { p.run_sweeper(stopped, every, idle).await })
-    };
-    let workers: Vec<_> = Stage::ALL
-        .into_iter()
-        .map(|s| tokio::spawn(worker::run_worker(pipeline.clone(), s)))
-        .collect();
-    for _ in 0..400 {
-        if done().await {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    pipeline.queue.close();
-    stop.send(true).unwrap();
-    relay.await.unwrap().unwrap();
-    sweeper.await.unwrap().unwrap();
-    for w in workers {
-        w.await.unwrap().unwrap();
-    }
-}
-
-/// Runs until the document has a decision; returns its state.
-async fn run_until_rest(pipeline: &Arc<Pipeline>, id: &DocumentId) -> DocumentState {
-    let decided = async || {
-        let state = pipeline.store.document(id).await.unwrap().state;
-        state.decision().is_some()
-    };
-    run_until(pipeline, decided).await;
-    pipeline.store.document(id).await.unwrap().state
 }
 
 async fn bookings_of(erp: &FaultyErp, reference: &str) -> usize {
@@ -413,64 +329,6 @@ async fn on_postgres_and_rabbitmq_a_document_failing_every_time_is_parked_and_th
         .unwrap();
 }
 
-/// A language model simulator and a client for it in `mode`.
-async fn language_model(mode: LlmMode, options: SimOptions) -> (SimHandle, Arc<LlmClient>) {
-    let sim = start_local(options).await.unwrap();
-    let settings = LlmSettings {
-        mode,
-        max_attempts: 1,
-        ..LlmSettings::for_base_url(sim.base_url())
-    };
-    (sim, Arc::new(LlmClient::new(settings).unwrap()))
-}
-
-async fn extracted_method(pipeline: &Pipeline, id: &DocumentId) -> String {
-    let record = pipeline.store.document(id).await.unwrap();
-    let stored = record.extracted.expect("extracted");
-    let extracted: serde_json::Value = serde_json::from_str(stored.get()).unwrap();
-    extracted["method"].as_str().unwrap_or_default().to_string()
-}
-
-#[tokio::test]
-async fn with_the_llm_always_asked_a_pdf_gets_its_second_opinion_and_still_books() {
-    let (sim, llm) = language_model(LlmMode::Always, SimOptions::default()).await;
-    let (pipeline, _erp, _queue) = setup_with_llm(0, 0, Some(llm)).await;
-    let id = ingest(&pipeline, "01-exact-match.pdf").await;
-    assert_eq!(run_until_rest(&pipeline, &id).await, DocumentState::Booked);
-    assert_eq!(sim.stats().answered, 1);
-    let method = extracted_method(&pipeline, &id).await;
-    assert!(
-        method.contains("LLM:") && method.contains("0 disputed"),
-        "{method}"
-    );
-}
-
-#[tokio::test]
-async fn in_fallback_mode_a_fully_read_pdf_is_not_sent_to_the_llm() {
-    let (sim, llm) = language_model(LlmMode::Fallback, SimOptions::default()).await;
-    let (pipeline, _erp, _queue) = setup_with_llm(0, 0, Some(llm)).await;
-    let id = ingest(&pipeline, "01-exact-match.pdf").await;
-    assert_eq!(run_until_rest(&pipeline, &id).await, DocumentState::Booked);
-    assert_eq!(sim.stats().requests, 0);
-}
-
-#[tokio::test]
-async fn an_unusable_llm_answer_is_noted_and_the_document_goes_on() {
-    let options = SimOptions {
-        garbage: true,
-        ..SimOptions::default()
-    };
-    let (_sim, llm) = language_model(LlmMode::Always, options).await;
-    let (pipeline, _erp, _queue) = setup_with_llm(0, 0, Some(llm)).await;
-    let id = ingest(&pipeline, "01-exact-match.pdf").await;
-    assert_eq!(run_until_rest(&pipeline, &id).await, DocumentState::Booked);
-    let record = pipeline.store.document(&id).await.unwrap();
-    let stored = record.extracted.expect("extracted");
-    let extracted: serde_json::Value = serde_json::from_str(stored.get()).unwrap();
-    let notes = extracted["document"]["header"]["notes"].to_string();
-    assert!(notes.contains("language model could not read"), "{notes}");
-}
-
 #[tokio::test]
 async fn without_parser_processes_a_document_is_parked_not_quarantined() {
     let (mut pipeline, _erp, queue) = setup(0, 0).await;
@@ -482,29 +340,6 @@ async fn without_parser_processes_a_document_is_parked_not_quarantined() {
     let parked = queue.parked();
     assert_eq!(parked[0].0.stage, Stage::Extract);
     assert!(parked[0].1.contains("no parser process"), "{}", parked[0].1);
-    let record = pipeline.store.document(&id).await.unwrap();
-    assert_eq!(record.state, DocumentState::Received, "kept for replay");
-}
-
-#[tokio::test]
-async fn an_llm_outage_parks_the_extraction_instead_of_losing_it() {
-    let options = SimOptions {
-        fail_every_nth: Some(1),
-        ..SimOptions::default()
-    };
-    let (sim, llm) = language_model(LlmMode::Always, options).await;
-    let (pipeline, _erp, queue) = setup_with_llm(0, 0, Some(llm)).await;
-    let id = ingest(&pipeline, "01-exact-match.pdf").await;
-    run_until(&pipeline, async || !queue.parked().is_empty()).await;
-    let parked = queue.parked();
-    assert_eq!(parked.len(), 1, "{parked:?}");
-    assert_eq!(parked[0].0.stage, Stage::Extract);
-    assert!(
-        parked[0].1.contains("gave up after 5 attempts"),
-        "{}",
-        parked[0].1
-    );
-    assert_eq!(sim.stats().server_errors, 5);
     let record = pipeline.store.document(&id).await.unwrap();
     assert_eq!(record.state, DocumentState::Received, "kept for replay");
 }

@@ -8,8 +8,13 @@
 //!
 //! Adapters: [`sqlite::SqliteStore`] (embedded default). PostgreSQL follows the
 //! same port and the same conformance suite (`tests/conformance.rs`).
+//!
+//! Beside the documents' own tables, two smaller ports share the store as
+//! supertraits of [`Store`]: [`MailboxStore`] (IMAP intake) and [`LlmStore`]
+//! (the language model's answer cache, daily token budget and spend).
 
 pub mod error;
+pub mod llm;
 pub mod mailbox;
 pub mod model;
 pub mod postgres;
@@ -21,6 +26,10 @@ use async_trait::async_trait;
 use docket_domain::{DocumentState, Stage, WorkMessage};
 
 pub use error::StoreError;
+pub use llm::{
+    BudgetRequest, LlmCacheKey, LlmDay, LlmSettlement, LlmSpend, LlmStore, Reservation,
+    ReservationId,
+};
 pub use mailbox::{MailOutcome, MailRecord, MailboxCursor, MailboxStore};
 pub use model::{
     Claimed, DocumentId, DocumentRecord, Event, IngestOutcome, LedgerEntry, LedgerState,
@@ -30,9 +39,10 @@ pub use model::{
 /// The result type of store operations.
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// Persistent state of Docket (with the IMAP intake state of [`MailboxStore`]).
+/// Persistent state of Docket (with the IMAP intake state of [`MailboxStore`]
+/// and the language model's cache, budget and spend of [`LlmStore`]).
 #[async_trait]
-pub trait Store: MailboxStore + Send + Sync {
+pub trait Store: MailboxStore + LlmStore + Send + Sync {
     /// Stores the bytes (content-addressed) and a new `received` document row, and
     /// queues it for extraction, all in one transaction. When a document with the
     /// same bytes was received before and not quarantined, the new row is created

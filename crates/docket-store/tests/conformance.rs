@@ -856,3 +856,6 @@ async fn claimed_outbox_messages_go_to_one_relay_until_the_claim_runs_out() {
 
 #[path = "conformance/mailbox.rs"]
 mod mailbox;
+
+#[path = "conformance/llm.rs"]
+mod llm;

@@ -438,6 +438,35 @@ mod tests {
     }
 
     #[test]
+    fn llm_settings_come_from_the_environment_too() {
+        let env = vec![
+            ("DOCKET__LLM__API".to_string(), "azure".to_string()),
+            ("DOCKET__LLM__MODEL".to_string(), "ap-gpt-4o".to_string()),
+            (
+                "DOCKET__LLM__DAILY_TOKEN_BUDGET".to_string(),
+                "500000".to_string(),
+            ),
+            (
+                "DOCKET__LLM__PRICE_PER_1K_PROMPT_TOKENS".to_string(),
+                "0.00015".to_string(),
+            ),
+            (
+                "DOCKET__LLM__RESPONSE_FORMAT".to_string(),
+                "json_object".to_string(),
+            ),
+        ];
+        let s = Settings::load_with(Some(&example()), env).unwrap();
+        assert_eq!(s.llm.api, docket_llm::LlmApi::Azure);
+        assert_eq!(s.llm.daily_token_budget, Some(500_000));
+        assert_eq!(
+            s.llm.price_per_1k_prompt_tokens,
+            Some("0.00015".parse().unwrap())
+        );
+        assert_eq!(s.llm.response_format, docket_llm::AnswerFormat::JsonObject);
+        assert_eq!(s.llm.validate(), Ok(()));
+    }
+
+    #[test]
     fn secrets_are_never_printed() {
         let env = vec![
             (

@@ -351,6 +351,42 @@ struct Status {
     store: docket_store::StoreStatus,
     queues: Vec<(String, u32)>,
     parked: Option<usize>,
+    /// Today's language model calls, when the model is configured.
+    llm: Option<LlmToday>,
+}
+
+/// Today's (UTC) language model calls and the daily budget they count against.
+#[derive(Serialize)]
+struct LlmToday {
+    #[serde(flatten)]
+    spent: docket_store::LlmDay,
+    daily_token_budget: Option<u64>,
+}
+
+/// Today's calls; a day without any has zeros.
+async fn llm_today(
+    settings: &crate::config::Settings,
+    store: &dyn docket_store::Store,
+) -> anyhow::Result<Option<LlmToday>> {
+    if settings.llm.mode == docket_llm::LlmMode::Off {
+        return Ok(None);
+    }
+    let today = chrono::Utc::now().date_naive();
+    let spent = store
+        .llm_days(today, today)
+        .await?
+        .pop()
+        .unwrap_or(docket_store::LlmDay {
+            day: today,
+            calls: 0,
+            prompt_tokens: 0,
+            completion_tokens: 0,
+            cost: None,
+        });
+    Ok(Some(LlmToday {
+        spent,
+        daily_token_budget: settings.llm.daily_token_budget,
+    }))
 }
 
 /// `docket status`: documents per state, oldest unfinished, queue depths, parked messages.
@@ -375,6 +411,7 @@ pub fn status(args: StatusArgs) -> anyhow::Result<ExitCode> {
             store: store.status().await?,
             queues,
             parked,
+            llm: llm_today(&settings, store.as_ref()).await?,
         };
         if let Some(r) = &rabbit {
             r.shutdown(Duration::from_secs(1)).await;
@@ -397,6 +434,19 @@ pub fn status(args: StatusArgs) -> anyhow::Result<ExitCode> {
         }
         if let Some(parked) = status.parked {
             println!("parked {parked}");
+        }
+        if let Some(llm) = &status.llm {
+            let s = &llm.spent;
+            let budget = llm
+                .daily_token_budget
+                .map(|b| format!(" of a budget of {b}"))
+                .unwrap_or_default();
+            let cost = s.cost.map(|c| format!(", cost {c}")).unwrap_or_default();
+            println!(
+                "llm today {} call(s), {} tokens{budget}{cost}",
+                s.calls,
+                s.prompt_tokens + s.completion_tokens
+            );
         }
         Ok(ExitCode::SUCCESS)
     })

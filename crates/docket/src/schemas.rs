@@ -20,7 +20,10 @@ pub struct SchemaArgs {
 /// Runs the command.
 pub fn run(args: SchemaArgs) -> anyhow::Result<ExitCode> {
     let mut stale = Vec::new();
-    for (name, text) in docket_domain::schema::all() {
+    let generated = docket_domain::schema::all()
+        .into_iter()
+        .chain(docket_llm::schema::files());
+    for (name, text) in generated {
         let path = args.out.join(name);
         let current = std::fs::read_to_string(&path).unwrap_or_default();
         if current == text {

@@ -13,9 +13,11 @@ use std::time::Duration;
 use clap::Parser;
 use docket_llm::sim::{self, Fault, SimOptions};
 
-/// Serves POST /v1/chat/completions and GET /v1/models with a deterministic
-/// model that reads documents with Docket's layout reader. Set
-/// DOCKET_LLM_SIM_API_KEY to require that bearer token.
+/// Serves POST /v1/chat/completions (and Azure OpenAI's
+/// /openai/deployments/{model}/chat/completions) and GET /v1/models with a
+/// deterministic model that reads documents with Docket's layout reader. Set
+/// DOCKET_LLM_SIM_API_KEY to require that key (a bearer token; on the Azure
+/// route, the api-key header).
 #[derive(Debug, Parser)]
 #[command(name = "docket-llm-sim", version)]
 struct Args {
@@ -26,13 +28,17 @@ struct Args {
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
     /// Fault to inject: fail-every:N (HTTP 500), rate-limit-every:N (HTTP 429),
-    /// garbage (non-JSON answers), gullible (obeys instructions in documents).
-    /// May be repeated.
+    /// garbage (non-JSON answers), off-schema (JSON off the answer schema),
+    /// no-json-schema (HTTP 400 for json_schema formats), no-usage (no token
+    /// counts), gullible (obeys instructions in documents). May be repeated.
     #[arg(long, value_parser = parse_fault)]
     fault: Vec<Fault>,
     /// Retry-After sent with injected 429s, in seconds.
     #[arg(long, default_value_t = 1)]
     retry_after_secs: u64,
+    /// Send Retry-After as an HTTP-date instead of seconds.
+    #[arg(long)]
+    retry_after_as_date: bool,
     /// Model name to list and report.
     #[arg(long, default_value = "docket-sim")]
     model: String,
@@ -53,6 +59,7 @@ async fn main() -> ExitCode {
         SimOptions {
             latency: Duration::from_millis(args.latency_ms),
             retry_after_secs: args.retry_after_secs,
+            retry_after_as_date: args.retry_after_as_date,
             model: args.model.clone(),
             api_key: std::env::var(API_KEY_VAR).ok().filter(|k| !k.is_empty()),
             ..SimOptions::default()

@@ -4,10 +4,19 @@
 //!
 //! `POST /v1/chat/completions` answers with a proper `chat.completion`
 //! whose message is [`model`]'s deterministic reading of the fenced document
-//! text; `GET /v1/models` lists the one model. [`SimOptions`] adds a fixed
-//! latency per request (an async sleep, so requests overlap) and faults: HTTP
-//! 500 on every n-th request, HTTP 429 with `Retry-After` on every n-th,
-//! non-JSON answers (`garbage`), and a `gullible` model that obeys
+//! text, with `usage` token counts; `GET /v1/models` lists the one model.
+//! Azure OpenAI's shape is served too:
+//! `POST /openai/deployments/{model}/chat/completions?api-version=...` with
+//! the key in an `api-key` header. A `json_schema` response format is checked
+//! as OpenAI's strict mode checks it (a schema it would refuse gets the same
+//! HTTP 400), and the answer fits it.
+//!
+//! [`SimOptions`] adds a fixed latency per request (an async sleep, so
+//! requests overlap) and faults: HTTP 500 on every n-th request, HTTP 429
+//! with `Retry-After` (in seconds or as an HTTP-date) on every n-th, non-JSON
+//! answers (`garbage`), JSON that does not fit the schema (`off-schema`), no
+//! `json_schema` support (`no-json-schema`, like older local servers), no
+//! `usage` in answers (`no-usage`), and a `gullible` model that obeys
 //! instructions hidden in the document. [`SimHandle`] reports what the server
 //! saw (requests, peak requests in flight, arrival times, the last request).
 
@@ -36,8 +45,17 @@ pub struct SimOptions {
     pub rate_limit_every_nth: Option<u64>,
     /// The `Retry-After` sent with a 429, in whole seconds.
     pub retry_after_secs: u64,
+    /// Send `Retry-After` as an HTTP-date (now plus `retry_after_secs`).
+    pub retry_after_as_date: bool,
     /// Answer with text that is not JSON.
     pub garbage: bool,
+    /// Answer with JSON that does not fit the answer schema.
+    pub off_schema: bool,
+    /// Refuse `json_schema` response formats with HTTP 400, as servers
+    /// without structured output do.
+    pub no_json_schema: bool,
+    /// Leave `usage` out of answers, as some servers do.
+    pub no_usage: bool,
     /// Obey instructions in the document (an injected IBAN becomes the seller's).
     pub gullible: bool,
     /// The model name listed and reported.
@@ -53,7 +71,11 @@ impl Default for SimOptions {
             fail_every_nth: None,
             rate_limit_every_nth: None,
             retry_after_secs: 1,
+            retry_after_as_date: false,
             garbage: false,
+            off_schema: false,
+            no_json_schema: false,
+            no_usage: false,
             gullible: false,
             model: "docket-sim".to_string(),
             api_key: None,
@@ -68,7 +90,11 @@ impl std::fmt::Debug for SimOptions {
             .field("fail_every_nth", &self.fail_every_nth)
             .field("rate_limit_every_nth", &self.rate_limit_every_nth)
             .field("retry_after_secs", &self.retry_after_secs)
+            .field("retry_after_as_date", &self.retry_after_as_date)
             .field("garbage", &self.garbage)
+            .field("off_schema", &self.off_schema)
+            .field("no_json_schema", &self.no_json_schema)
+            .field("no_usage", &self.no_usage)
             .field("gullible", &self.gullible)
             .field("model", &self.model)
             .field("api_key", &self.api_key.as_ref().map(|_| "***"))
@@ -83,6 +109,9 @@ impl SimOptions {
             Fault::FailEvery(n) => self.fail_every_nth = Some(n),
             Fault::RateLimitEvery(n) => self.rate_limit_every_nth = Some(n),
             Fault::Garbage => self.garbage = true,
+            Fault::OffSchema => self.off_schema = true,
+            Fault::NoJsonSchema => self.no_json_schema = true,
+            Fault::NoUsage => self.no_usage = true,
             Fault::Gullible => self.gullible = true,
         }
         self
@@ -98,6 +127,12 @@ pub enum Fault {
     RateLimitEvery(u64),
     /// `garbage`: answers that are not JSON.
     Garbage,
+    /// `off-schema`: JSON answers that do not fit the answer schema.
+    OffSchema,
+    /// `no-json-schema`: HTTP 400 for `json_schema` response formats.
+    NoJsonSchema,
+    /// `no-usage`: answers without token counts.
+    NoUsage,
     /// `gullible`: obeys instructions inside the document.
     Gullible,
 }
@@ -112,13 +147,24 @@ impl FromStr for Fault {
         match s.split_once(':') {
             Some(("fail-every", n)) => every(n).map(Fault::FailEvery),
             Some(("rate-limit-every", n)) => every(n).map(Fault::RateLimitEvery),
-            None if s == "garbage" => Ok(Fault::Garbage),
-            None if s == "gullible" => Ok(Fault::Gullible),
-            _ => Err(format!(
-                "unknown fault {s:?}: use fail-every:N, rate-limit-every:N, garbage or gullible"
-            )),
+            None => match s {
+                "garbage" => Ok(Fault::Garbage),
+                "off-schema" => Ok(Fault::OffSchema),
+                "no-json-schema" => Ok(Fault::NoJsonSchema),
+                "no-usage" => Ok(Fault::NoUsage),
+                "gullible" => Ok(Fault::Gullible),
+                _ => Err(unknown_fault(s)),
+            },
+            _ => Err(unknown_fault(s)),
         }
     }
+}
+
+fn unknown_fault(s: &str) -> String {
+    format!(
+        "unknown fault {s:?}: use fail-every:N, rate-limit-every:N, garbage, off-schema, \
+         no-json-schema, no-usage or gullible"
+    )
 }
 
 /// What the simulator has seen so far.
@@ -156,6 +202,12 @@ impl SimHandle {
     /// The API base to put in [`crate::LlmSettings::base_url`] (`http://ADDR/v1`).
     pub fn base_url(&self) -> String {
         format!("http://{}/v1", self.addr)
+    }
+
+    /// The resource endpoint for Azure OpenAI settings (`http://ADDR`), under
+    /// which `/openai/deployments/{model}/...` is served.
+    pub fn azure_endpoint(&self) -> String {
+        format!("http://{}", self.addr)
     }
 
     /// Counters so far.
@@ -241,6 +293,9 @@ mod tests {
         assert_eq!("rate-limit-every:1".parse(), Ok(Fault::RateLimitEvery(1)));
         assert_eq!("garbage".parse(), Ok(Fault::Garbage));
         assert_eq!("gullible".parse(), Ok(Fault::Gullible));
+        assert_eq!("off-schema".parse(), Ok(Fault::OffSchema));
+        assert_eq!("no-json-schema".parse(), Ok(Fault::NoJsonSchema));
+        assert_eq!("no-usage".parse(), Ok(Fault::NoUsage));
         assert!("fail-every:0".parse::<Fault>().is_err());
         assert!("explode".parse::<Fault>().is_err());
         let o = SimOptions::default().with_fault(Fault::FailEvery(2));

@@ -1,10 +1,10 @@
-//! The extract stage: split containers, read documents, or quarantine with a reason.
+//! The extract stage: split containers, read documents (with the language
+//! model's second opinion where [`super::llm`] calls for one), or quarantine
+//! with a reason.
 
-use docket_domain::{DocumentState, Reason, ReasonCode, SourceSyntax, Stage};
+use docket_domain::{DocumentState, Reason, ReasonCode, Stage};
 use docket_extract::{Extraction, InputKind};
 use docket_ingest::{mail, media};
-use docket_llm::LlmMode;
-use docket_llm::merge::merge;
 use docket_store::{DocumentId, DocumentRecord, NewDocument, Patch, Transition};
 
 use super::settle;
@@ -38,58 +38,12 @@ pub async fn run(
         .map_err(|e| PipelineError::Inconsistent(format!("extraction task failed: {e}")))?;
     match result {
         Ok(mut extraction) => {
-            second_opinion(pipeline, id, &mut extraction).await?;
+            super::llm::second_opinion(pipeline, &record, &mut extraction).await?;
             store_extraction(pipeline, id, extraction).await
         }
         // Not the file's fault: retried, and parked if it lasts.
         Err(e) if e.is_transient() => Err(e.into()),
         Err(e) => quarantine(pipeline, id, e.to_string()).await,
-    }
-}
-
-/// Asks the language model, when its settings call for it, to read a document
-/// that was read from its text, and merges its reading as a second opinion.
-///
-/// A transient failure (time-out, rate limit, outage) fails the stage so the
-/// worker retries it and, if the outage lasts, parks it for replay. An answer
-/// the model cannot give (not JSON, refused) is noted on the document, which
-/// goes on with what the layout extractor read: never lost, and unsure fields
-/// still send it to a person.
-async fn second_opinion(
-    pipeline: &Pipeline,
-    id: &DocumentId,
-    extraction: &mut Extraction,
-) -> Result<(), PipelineError> {
-    let Some(llm) = &pipeline.llm else {
-        return Ok(());
-    };
-    let doc = &extraction.document;
-    let wanted = match llm.settings().mode {
-        LlmMode::Off => false,
-        LlmMode::Always => true,
-        LlmMode::Fallback => {
-            doc.number().is_none() || doc.gross().is_none() || doc.header.currency.is_none()
-        }
-    };
-    let Some(text) = extraction.text.as_deref() else {
-        return Ok(());
-    };
-    if !wanted || doc.header.syntax != SourceSyntax::PdfText {
-        return Ok(());
-    }
-    match llm.read(text).await {
-        Ok(reading) => {
-            let report = merge(&mut extraction.document, reading.into_document(text));
-            extraction.method = format!("{}; {}", extraction.method, report.summary());
-            Ok(())
-        }
-        Err(e) if e.is_transient() => Err(e.into()),
-        Err(e) => {
-            tracing::warn!(document = %id, error = e.kind(), "the language model gave no usable answer");
-            let note = format!("the language model could not read this document: {e}");
-            extraction.document.header.notes.push(note);
-            Ok(())
-        }
     }
 }
 

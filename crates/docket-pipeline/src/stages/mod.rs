@@ -3,6 +3,7 @@
 //! and commits the next state together with the message for the next stage.
 
 pub mod extract;
+pub mod llm;
 pub mod matching;
 pub mod post;
 
