@@ -13,6 +13,7 @@
 mod collect;
 mod forms;
 mod group;
+mod widths;
 
 use docket_domain::BoundingBox;
 use lopdf::{Dictionary, Document, Object};
@@ -116,6 +117,9 @@ pub fn page_texts(doc: &Document, max_pages: usize) -> Result<Vec<PageText>, Ext
     if doc.trailer.get(b"Encrypt").is_ok() {
         return Err(ExtractError::Encrypted);
     }
+    // Width tables pdf-extract misreads would stretch every word of their font.
+    let repaired = widths::repaired(doc);
+    let doc = repaired.as_ref().unwrap_or(doc);
     let mut pages = Vec::new();
     let mut first_error: Option<String> = None;
     for (&number, &id) in doc.get_pages().iter().take(max_pages) {
