@@ -42,6 +42,8 @@ pub enum LabelKind {
     Prepaid,
     /// An IBAN follows.
     Iban,
+    /// The buyer's IBAN follows (a direct debit draws from it): never where to pay.
+    BuyerIban,
     /// A BIC follows.
     Bic,
     /// A VAT id follows (of the party whose block it is in).
@@ -202,7 +204,14 @@ pub static LABELS: &[LabelDef] = &[
         "Reeds betaald", "Acompte", "Déjà payé",
     ]),
     def(Iban, 3, true, &[
-        "IBAN", "IBAN-Nr.", "IBAN Nr.",
+        "IBAN", "IBAN-Nr.", "IBAN Nr.", "Verkäufer-IBAN", "Lieferanten-IBAN", "Seller IBAN",
+        "Supplier IBAN", "IBAN leverancier", "IBAN du vendeur", "IBAN fournisseur",
+    ]),
+    def(BuyerIban, 3, true, &[
+        "Käufer-IBAN", "Kunden-IBAN", "Ihre IBAN", "IBAN des Zahlungspflichtigen",
+        "Zahlungspflichtiger IBAN", "Lastschrift von IBAN", "Your IBAN", "Customer IBAN",
+        "Buyer IBAN", "Debtor IBAN", "Payer IBAN", "Uw IBAN", "IBAN klant", "Votre IBAN",
+        "IBAN du débiteur", "IBAN client",
     ]),
     def(Bic, 3, true, &[
         "BIC", "SWIFT", "BIC/SWIFT", "SWIFT/BIC", "Swift code", "BIC-Code",
@@ -401,6 +410,7 @@ mod tests {
         assert_eq!(kinds("USt-IdNr.: DE136695976"), [(VatId, 0, 1)]);
         assert_eq!(kinds("Ihre USt.-IdentNr.: DE1"), [(BuyerVatId, 0, 2)]);
         assert_eq!(kinds("Total TTC : 56,02 €"), [(GrossTotal, 0, 2)]);
+        assert_eq!(kinds("Käufer-IBAN : DE21"), [(BuyerIban, 0, 1)]);
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod rows;
 pub mod table;
 pub mod terms;
 pub mod totals;
+pub mod unchecked;
 pub mod view;
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use docket_domain::{BankAccount, Field, Party};
 use super::address::{SALUTATIONS, buyer_block};
 use super::found::{Found, LABELLED, POSITIONAL};
 use super::labels::{LabelKind, compact};
+use super::unchecked;
 use super::view::View;
 
 /// Whose an identifier is.
@@ -33,6 +34,8 @@ pub struct IdFound {
     pub role: Role,
     /// Whether a label or section heading (not just position) says whose.
     pub attributed: bool,
+    /// Its first word on its line.
+    pub start: usize,
 }
 
 /// Both parties as read.
@@ -48,11 +51,13 @@ pub struct PartiesFinds {
 const MAX_GROUPS: usize = 8;
 
 /// Finds identifiers of one kind: a start word with a country prefix, grown
-/// over the following words while `validate` accepts the longest form.
+/// over the following words while `validate` accepts the longest form. With
+/// `labels`, only words right after one of those labels count.
 fn scan(
     view: &View,
     start_ok: fn(&str) -> bool,
     validate: fn(&str) -> Option<String>,
+    labels: Option<&[LabelKind]>,
     taken: &mut Vec<(usize, usize)>,
 ) -> Vec<(usize, usize, usize, String)> {
     let mut out = Vec::new();
@@ -61,7 +66,10 @@ fn scan(
         let mut i = 0;
         while i < texts.len() {
             let first = texts[i].trim_start_matches(['(', ':']);
-            if taken.contains(&(idx, i)) || !start_ok(first) {
+            if taken.contains(&(idx, i))
+                || !start_ok(first)
+                || labels.is_some_and(|kinds| !unchecked::after_label(view, idx, i, kinds))
+            {
                 i += 1;
                 continue;
             }
@@ -116,16 +124,52 @@ fn valid_vat(text: &str) -> Option<String> {
     docket_domain::vat::validate(text).ok()
 }
 
+/// An identifier's place and value, as `scan` finds it.
+type Scanned = (usize, usize, usize, String);
+
+/// Identifiers that fail their check digits but stand right after their
+/// label ([`unchecked`]): kept, far below the review threshold, with a note.
+fn unchecked_ids(
+    view: &View,
+    found: Vec<Scanned>,
+    buyer_label: LabelKind,
+) -> impl Iterator<Item = IdFound> {
+    found.into_iter().map(move |(line, s, e, v)| {
+        let mut id = attribute(view, line, s, e, v, buyer_label);
+        id.found.confidence = id.found.confidence.min(unchecked::UNCHECKED);
+        id.found.note = Some(unchecked::NOTE);
+        id
+    })
+}
+
 /// Reads both parties.
 pub fn read(view: &View) -> PartiesFinds {
+    use LabelKind::{BuyerIban, BuyerVatId, Iban, VatId};
     let mut taken = Vec::new();
-    let ibans = scan(view, iban_start, valid_iban, &mut taken);
-    let vats = scan(view, country_prefix, valid_vat, &mut taken);
+    let ibans = scan(view, iban_start, valid_iban, None, &mut taken);
+    let vats = scan(view, country_prefix, valid_vat, None, &mut taken);
+    let iban_labels = Some(&[Iban, BuyerIban][..]);
+    let bad_ibans = scan(
+        view,
+        iban_start,
+        unchecked::iban_shaped,
+        iban_labels,
+        &mut taken,
+    );
+    let vat_labels = Some(&[VatId, BuyerVatId][..]);
+    let bad_vats = scan(
+        view,
+        country_prefix,
+        unchecked::vat_shaped,
+        vat_labels,
+        &mut taken,
+    );
     let mut out = PartiesFinds::default();
 
     let vat_ids: Vec<IdFound> = vats
         .into_iter()
-        .map(|(line, s, e, v)| attribute(view, line, s, e, v, LabelKind::BuyerVatId))
+        .map(|(line, s, e, v)| attribute(view, line, s, e, v, BuyerVatId))
+        .chain(unchecked_ids(view, bad_vats, BuyerVatId))
         .collect();
     let seller_vat = vat_ids
         .iter()
@@ -142,26 +186,31 @@ pub fn read(view: &View) -> PartiesFinds {
         .find(|v| v.role == Role::Buyer)
         .map(|v| v.found.clone().into_field());
 
-    for (line, s, e, iban) in ibans {
-        let id = attribute(view, line, s, e, iban, LabelKind::BuyerVatId);
-        if id.role == Role::Buyer || buyer_words_before(view, line, s) {
-            continue;
-        }
-        if out
-            .seller
+    let checked = ibans.into_iter().map(|(line, s, e, iban)| {
+        let mut id = attribute(view, line, s, e, iban, BuyerIban);
+        // The checksum proves it is an IBAN; that it is where to pay is what
+        // every invoice means by printing one.
+        id.found.confidence = id.found.confidence.max(LABELLED);
+        id
+    });
+    for id in checked.chain(unchecked_ids(view, bad_ibans, BuyerIban)) {
+        let (line, start) = (id.found.line, id.start);
+        // The buyer's account (a direct debit draws from it) is never where to pay.
+        let party = if id.role == Role::Buyer || buyer_words_before(view, line, start) {
+            &mut out.buyer
+        } else {
+            &mut out.seller
+        };
+        if party
             .bank_accounts
             .iter()
             .any(|a| a.iban.value == id.found.value)
         {
             continue;
         }
-        let mut found = id.found;
-        // The checksum proves it is an IBAN; that it is where to pay is what
-        // every invoice means by printing one.
-        found.confidence = found.confidence.max(LABELLED);
         let bic = bic_near(view, line);
-        out.seller.bank_accounts.push(BankAccount {
-            iban: found.into_field(),
+        party.bank_accounts.push(BankAccount {
+            iban: id.found.into_field(),
             bic,
             holder: None,
         });
@@ -199,6 +248,7 @@ fn attribute(
                 found,
                 role: Role::Buyer,
                 attributed: true,
+                start,
             };
         }
     }
@@ -208,6 +258,7 @@ fn attribute(
             found,
             role,
             attributed: true,
+            start,
         };
     }
     // Letterhead and footer belong to the issuer.
@@ -221,15 +272,26 @@ fn attribute(
         found,
         role: Role::Seller,
         attributed: false,
+        start,
     }
 }
 
+/// "Ihre IBAN", "von Ihrem Konto mit IBAN …", "your account": the buyer's.
 fn buyer_words_before(view: &View, line: usize, start: usize) -> bool {
     let l = &view.lines[line];
-    l.toks[..start].iter().rev().take(3).any(|t| {
+    l.toks[..start].iter().rev().take(4).any(|t| {
         matches!(
             compact(&t.text).as_str(),
-            "ihre" | "your" | "uw" | "votre" | "kunden" | "customer" | "buyer" | "client"
+            "ihre"
+                | "ihrem"
+                | "ihres"
+                | "your"
+                | "uw"
+                | "votre"
+                | "kunden"
+                | "customer"
+                | "buyer"
+                | "client"
         )
     })
 }
