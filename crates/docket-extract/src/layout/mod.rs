@@ -19,6 +19,7 @@ pub mod numbers;
 pub mod pairing;
 pub mod parties;
 pub mod rows;
+pub mod seller;
 pub mod table;
 pub mod terms;
 pub mod totals;

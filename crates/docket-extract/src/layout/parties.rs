@@ -10,9 +10,10 @@
 
 use docket_domain::{BankAccount, Field, Party};
 
-use super::address::{SALUTATIONS, buyer_block};
+use super::address::buyer_block;
 use super::found::{Found, LABELLED, POSITIONAL};
 use super::labels::{LabelKind, compact};
+use super::seller;
 use super::unchecked;
 use super::view::View;
 
@@ -215,10 +216,10 @@ pub fn read(view: &View) -> PartiesFinds {
             holder: None,
         });
     }
-    let stated = seller_name(view);
+    let stated = seller::stated(view);
     let (buyer_name, address, buyer_lines) =
         buyer_block(view, stated.as_ref().map(|f| f.value.as_str()));
-    out.seller.name = stated.or_else(|| seller_name_by_position(view, &buyer_lines));
+    out.seller.name = stated.or_else(|| seller::by_position(view, &buyer_lines));
     out.buyer.name = buyer_name;
     out.buyer.address = address;
     out
@@ -365,118 +366,6 @@ fn bic_near(view: &View, line: usize) -> Option<Field<String>> {
                 f.source = format!("{} {}", l.text_of(h.start, h.end), f.source);
                 return Some(f.into_field());
             }
-        }
-    }
-    None
-}
-
-const LEGAL_FORMS: &[&str] = &[
-    "gmbh", "ag", "kg", "bv", "nv", "ltd", "limited", "inc", "llc", "sa", "sas", "sarl", "ek",
-    "gbr", "ohg", "ug", "mbh", "plc", "se", "sl", "srl", "spa", "vof", "kgaa", "pvtltd", "corp",
-    "co",
-];
-
-/// The end of a company name with a legal form in a line, if any.
-fn legal_form_end(texts: &[&str]) -> Option<usize> {
-    texts
-        .iter()
-        .enumerate()
-        .skip(1)
-        .find_map(|(i, t)| LEGAL_FORMS.contains(&compact(t).as_str()).then_some(i + 1))
-}
-
-const SEPARATORS: &[&str] = &["●", "•", "·", "|", "-", "–", "/"];
-/// Separators that only a one-line sender address uses.
-pub const SENDER_SEPARATORS: &[&str] = &["●", "•", "·", "|"];
-
-/// The seller's name as the page states it: a "Name:" under the seller
-/// heading, else the company on the sender line over the address window.
-fn seller_name(view: &View) -> Option<Field<String>> {
-    let first_page = view.lines.first()?.page;
-    for (idx, l) in view
-        .lines
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.page == first_page)
-    {
-        if !l.labels.iter().any(|h| h.kind == LabelKind::SellerSection) || l.toks.len() > 4 {
-            continue;
-        }
-        let name_line = view
-            .lines
-            .iter()
-            .enumerate()
-            .skip(idx + 1)
-            .take(3)
-            .find(|(_, n)| {
-                n.page == l.page
-                    && compact(&n.toks[0].text) == "name"
-                    && (n.toks[0].text.ends_with(':')
-                        || n.toks.get(1).is_some_and(|t| t.text == ":"))
-            });
-        if let Some((n_idx, n)) = name_line {
-            return Some(
-                Found::words(
-                    view,
-                    n_idx,
-                    1,
-                    n.toks.len(),
-                    n.text_of(1, n.toks.len()),
-                    LABELLED,
-                )
-                .into_field(),
-            );
-        }
-    }
-    for (idx, l) in view
-        .lines
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.page == first_page && view.depth(l) < 0.4)
-    {
-        let texts = l.texts();
-        let Some(sep) = texts.iter().position(|t| SEPARATORS.contains(t)) else {
-            continue;
-        };
-        if sep > 0
-            && texts[sep + 1..].iter().any(|t| SEPARATORS.contains(t))
-            && let Some(end) = legal_form_end(&texts[..sep])
-        {
-            return Some(
-                Found::words(view, idx, 0, end, l.text_of(0, end), POSITIONAL + 0.05).into_field(),
-            );
-        }
-    }
-    None
-}
-
-/// A company name in the footer, else in the letterhead (not in the buyer's
-/// address block): only the position says it is the seller's.
-fn seller_name_by_position(view: &View, buyer_lines: &[usize]) -> Option<Field<String>> {
-    let first_page = view.lines.first()?.page;
-    let lines = || {
-        view.lines
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !buyer_lines.contains(i))
-    };
-    let footer = lines().filter(|(_, l)| l.page == first_page && view.depth(l) > 0.8);
-    let letterhead = lines().filter(|(_, l)| l.page == first_page && view.depth(l) < 0.2);
-    for (idx, l) in footer.chain(letterhead) {
-        let texts = l.texts();
-        let under_buyer_heading = view.lines[idx.saturating_sub(4)..idx].iter().any(|o| {
-            o.page == l.page && o.labels.iter().any(|h| h.kind == LabelKind::BuyerSection)
-        });
-        if l.labels.iter().any(|h| h.start == 0)
-            || under_buyer_heading
-            || SALUTATIONS.contains(&compact(texts[0]).as_str())
-        {
-            continue;
-        }
-        if let Some(end) = legal_form_end(&texts).filter(|&e| e <= 5) {
-            return Some(
-                Found::words(view, idx, 0, end, l.text_of(0, end), POSITIONAL).into_field(),
-            );
         }
     }
     None
