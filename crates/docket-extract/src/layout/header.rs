@@ -233,8 +233,10 @@ pub fn read(view: &View, skip_line: &dyn Fn(usize) -> bool) -> HeaderFinds {
                         }
                         None => false,
                     },
+                    // "Währung : EUR": the colon may stand apart.
                     LabelKind::Currency => match tokens
-                        .first()
+                        .iter()
+                        .find(|t| !compact(t).is_empty())
                         .and_then(|t| super::numbers::currency_token(t))
                     {
                         Some(c) => {

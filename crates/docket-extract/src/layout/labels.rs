@@ -238,7 +238,8 @@ pub static LABELS: &[LabelDef] = &[
         "Conditions de paiement", "Conditions de règlement", "Modalités de paiement",
     ]),
     def(Currency, 2, true, &[
-        "Währung", "Rechnungswährung", "Currency", "Valuta", "Devise",
+        "Währung", "Rechnungswährung", "Currency", "Valuta", "Devise", "Beträge in",
+        "Alle Beträge in", "Amounts in", "All amounts in", "Bedragen in", "Montants en",
     ]),
     def(SellerSection, 1, false, &[
         "Verkäufer", "Lieferant", "Rechnungsersteller", "Seller", "Supplier", "Vendor", "Sold by",
