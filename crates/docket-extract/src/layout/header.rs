@@ -83,7 +83,7 @@ pub fn identifier(token: &str) -> Option<String> {
 }
 
 /// The first identifier in a region after fillers (and at most one sub-label).
-fn first_identifier(tokens: &[&str]) -> Option<(usize, String)> {
+pub fn first_identifier(tokens: &[&str]) -> Option<(usize, String)> {
     let mut skipped_word = false;
     let mut in_parens = false;
     for (i, t) in tokens.iter().enumerate() {
@@ -285,6 +285,12 @@ pub fn read(view: &View, skip_line: &dyn Fn(usize) -> bool) -> HeaderFinds {
         ..HeaderFinds::default()
     };
     (out.net_days, out.discount) = terms_numbers(view, skip_line);
+    if out.number.is_none()
+        && out.kind.is_none()
+        && let Some((kind, number)) = super::order::title(view)
+    {
+        (out.kind, out.number) = (Some(kind), number);
+    }
     out
 }
 

@@ -18,6 +18,8 @@ pub enum LabelKind {
     InvoiceTitle,
     /// A credit-note title word.
     CreditNoteTitle,
+    /// An order change's or order response's title ([`super::order`]).
+    OrderTitle,
     /// The issue date.
     IssueDate,
     /// The payment due date.
@@ -114,6 +116,12 @@ pub static LABELS: &[LabelDef] = &[
         "Korrekturrechnung", "Stornorechnung", "Rechnungsberichtigung", "Invoice correction",
         "Corrected invoice", "Facture rectificative", "Rectificatie", "Proforma",
         "Pro-forma invoice",
+    ]),
+    def(OrderTitle, 1, true, &[
+        "Order change", "Order response", "Order confirmation", "Purchase order change",
+        "Purchase order response", "Auftragsbestätigung", "Bestellbestätigung", "Bestelländerung",
+        "Orderbevestiging", "Orderwijziging", "Confirmation de commande",
+        "Modification de commande", "Réponse à la commande",
     ]),
     def(IssueDate, 3, true, &[
         "Rechnungsdatum", "Rechnungs-Datum", "Datum der Rechnung", "Belegdatum", "Beleg-Datum",

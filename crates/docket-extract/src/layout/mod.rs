@@ -16,6 +16,7 @@ pub mod found;
 pub mod header;
 pub mod labels;
 pub mod numbers;
+pub mod order;
 pub mod pairing;
 pub mod parties;
 pub mod rows;
