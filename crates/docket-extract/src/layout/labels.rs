@@ -177,6 +177,10 @@ pub static LABELS: &[LabelDef] = &[
     def(NetTotal, 2, false, &[
         "Netto", "Net", "Subtotal", "Sub-total", "Sous-total", "Subtotaal",
     ]),
+    def(NetTotal, 1, false, &[
+        "Grondslag", "Steuerbasis", "Bemessungsgrundlage", "Base HT", "Base imposable",
+        "Taxable amount", "Tax base",
+    ]),
     def(TaxTotal, 3, false, &[
         "USt. Gesamt", "MwSt. gesamt", "Summe MwSt.", "Summe USt.", "MwSt.-Betrag", "MwSt-Betrag",
         "USt.-Betrag", "Umsatzsteuerbetrag", "Mehrwertsteuerbetrag", "zzgl. MwSt.", "zzgl. USt.",
