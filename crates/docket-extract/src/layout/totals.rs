@@ -105,7 +105,28 @@ pub fn read(view: &View, skip_line: &dyn Fn(usize) -> bool) -> TotalsFinds {
     if out.net.is_none() {
         out.net = net_by_difference(view, &out);
     }
+    if out.due.is_none() {
+        out.due = due_from_gross(&out);
+    }
     out
+}
+
+/// The amount to pay when no label states it: the gross less what was paid
+/// before. A printed prepayment (even "0,00") makes that arithmetic on two
+/// printed figures; without one, nothing proves that nothing was paid, so a
+/// person checks it.
+fn due_from_gross(t: &TotalsFinds) -> Option<AmountFound> {
+    let gross = t.gross.as_ref()?;
+    let mut due = gross.clone();
+    match &t.prepaid {
+        Some(p) => {
+            due.value.0 -= p.value.0.abs();
+            due.confidence = gross.confidence.min(p.confidence).min(GENERIC);
+            due.source = format!("{} − {}", gross.source, p.source);
+        }
+        None => due.confidence = POSITIONAL,
+    }
+    Some(due)
 }
 
 /// A net total no label announces: gross minus VAT, when the page prints
@@ -464,6 +485,23 @@ mod tests {
         ]);
         assert!(t.consistent);
         assert_eq!(t.net.map(|f| f.value.0), Some(dec!(41.31)));
+    }
+
+    #[test]
+    fn without_a_due_label_the_due_is_gross_less_prepaid() {
+        let t = read_lines(vec![
+            line(400.0, &[("Gesamtbetrag:", 300.0), ("571,04", 400.0)]),
+            line(380.0, &[("Anzahlung", 300.0), ("-71,04", 400.0)]),
+        ]);
+        let due = t.due.expect("due");
+        assert_eq!(due.value.0, dec!(500.00));
+        let t = read_lines(vec![line(
+            400.0,
+            &[("Gesamtbetrag:", 300.0), ("571,04", 400.0)],
+        )]);
+        let due = t.due.expect("due");
+        assert_eq!(due.value.0, dec!(571.04));
+        assert!(due.confidence < 0.7);
     }
 
     #[test]
