@@ -109,7 +109,7 @@ pub fn first_identifier(tokens: &[&str]) -> Option<(usize, String)> {
 }
 
 /// "Nr.", "No.", "#", "n°": a number follows.
-fn is_number_word(token: &str) -> bool {
+pub fn is_number_word(token: &str) -> bool {
     let c = compact(token);
     matches!(
         c.as_str(),
