@@ -141,3 +141,17 @@ fn currency_after_a_colon_of_its_own_or_under_amounts_in() {
     ]);
     assert_eq!(h.currency.map(|f| f.value), Currency::parse("GBP").ok());
 }
+
+#[test]
+fn a_title_that_wraps_after_its_number_dates_the_document_on_the_next_line() {
+    let h = read_page(vec![
+        text(
+            742.0,
+            50.0,
+            "Gutschrift (Selbst ausgestellte Rechnung) Nr. 471102",
+        ),
+        text(727.0, 50.0, "vom 05.03.2018"),
+    ]);
+    assert_eq!(h.number.map(|f| f.value), Some("471102".to_string()));
+    assert_eq!(h.issue_date.map(|f| f.value), Some(date(2018, 3, 5)));
+}

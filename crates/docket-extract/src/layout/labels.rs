@@ -382,8 +382,10 @@ pub fn find_labels(words: &[&str]) -> Vec<LabelHit> {
     hits
 }
 
-/// German compounds ending in a title word ("Handelsrechnung", "Warengutschrift").
+/// German compounds ending in a title word ("Handelsrechnung",
+/// "Warengutschrift"), also with their type code glued on ("HANDELSRECHNUNG(380)").
 fn title_compound(word: &str, i: usize) -> Option<LabelHit> {
+    let word = word.trim_end_matches(|c: char| c.is_ascii_digit());
     let kind = if word.len() > 8 && word.ends_with("rechnung") {
         InvoiceTitle
     } else if word.len() > 10 && word.ends_with("gutschrift") {
@@ -448,6 +450,10 @@ mod tests {
         );
         assert_eq!(kinds("Gutschrift Nr. 17"), [(DocumentNumber, 0, 2)]);
         assert_eq!(kinds("Gutschrift"), [(CreditNoteTitle, 0, 1)]);
+        assert_eq!(
+            kinds("HANDELSRECHNUNG(380) Nr. 4711"),
+            [(InvoiceTitle, 0, 1)]
+        );
         assert_eq!(kinds("CREDIT NOTE"), [(CreditNoteTitle, 0, 2)]);
         assert_eq!(compact("Qté"), "qte");
         assert_eq!(compact("Straße"), "strasse");
