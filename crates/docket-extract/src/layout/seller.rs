@@ -7,7 +7,9 @@
 //! reads just as plausibly. So a name gets a confidence at or above the
 //! review threshold only when the page states it in a second place (the
 //! footer, the letterhead, a note): two places that agree are the evidence.
-//! Otherwise a person checks it.
+//! That holds for a name the heading or the sender line introduces; a
+//! company found in the footer by position alone stays below it (footers
+//! repeat banks and group companies too). Otherwise a person checks it.
 
 use docket_domain::Field;
 
@@ -106,9 +108,11 @@ pub fn by_position(view: &View, buyer_lines: &[usize]) -> Option<Field<String>> 
         {
             continue;
         }
+        // Footers repeat banks and group companies as well: a second place
+        // does not make a name found by position alone the seller's.
         if let Some(end) = legal_form_end(&texts).filter(|&e| e <= 5) {
             let found = Found::words(view, idx, 0, end, l.text_of(0, end), POSITIONAL);
-            return Some(agreed(view, found).into_field());
+            return Some(found.into_field());
         }
     }
     None
