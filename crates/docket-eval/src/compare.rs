@@ -49,8 +49,9 @@ pub struct FieldScore {
     pub confidently_wrong: bool,
     /// The truth's value is not a valid VAT id or IBAN by Docket's own
     /// validation (sample documents use placeholders such as `DE123456789`,
-    /// whose check digit fails). Docket refuses such ids by design, so a miss
-    /// here is no extraction error; it still counts.
+    /// whose check digit fails). Docket reads such an id only where it
+    /// stands beside its label, and then below the review threshold; a miss
+    /// here still counts.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub truth_invalid: bool,
 }

@@ -6,7 +6,7 @@ use docket_domain::{Address, Field};
 
 use super::found::{Found, LABELLED, POSITIONAL};
 use super::labels::{LabelKind, compact};
-use super::parties::SENDER_SEPARATORS;
+use super::seller::SENDER_SEPARATORS;
 use super::view::View;
 
 /// Salutations that precede a name in an address block.
@@ -17,15 +17,19 @@ pub const SALUTATIONS: &[&str] = &[
 
 /// One line of an address block: words `start..end` of a view line.
 #[derive(Debug, Clone)]
-struct Row {
-    line: usize,
-    start: usize,
-    end: usize,
-    text: String,
+pub struct Row {
+    /// The view line.
+    pub line: usize,
+    /// First word.
+    pub start: usize,
+    /// One past the last word.
+    pub end: usize,
+    /// The words' text.
+    pub text: String,
 }
 
 /// The words of a line from `start` up to the next wide gap (a column break).
-fn row_from(view: &View, line: usize, start: usize) -> Row {
+pub fn row_from(view: &View, line: usize, start: usize) -> Row {
     let o = &view.lines[line];
     let end = (start + 1..o.toks.len())
         .find(|&j| o.toks[j].bbox.x0 - o.toks[j - 1].bbox.x1 > 2.0 * o.size)

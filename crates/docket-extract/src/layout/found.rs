@@ -35,6 +35,10 @@ pub struct Found<T> {
     pub priority: u8,
     /// The view line it came from (reading order).
     pub line: usize,
+    /// Why a person should look although the value is printed (e.g. check
+    /// digits that fail); it becomes the evidence's locator, which layout
+    /// evidence does not otherwise use.
+    pub note: Option<&'static str>,
 }
 
 impl<T> Found<T> {
@@ -64,6 +68,7 @@ impl<T> Found<T> {
             confidence,
             priority,
             line: region.line,
+            note: None,
         }
     }
 
@@ -85,6 +90,7 @@ impl<T> Found<T> {
             confidence,
             priority: 0,
             line,
+            note: None,
         }
     }
 
@@ -98,17 +104,19 @@ impl<T> Found<T> {
             confidence: self.confidence,
             priority: self.priority,
             line: self.line,
+            note: self.note,
         }
     }
 
     /// The domain field, with layout evidence.
     pub fn into_field(self) -> Field<T> {
-        let evidence = Evidence::page_text(
+        let mut evidence = Evidence::page_text(
             ExtractorKind::Layout,
             self.page,
             Some(self.bbox),
             &self.source,
         );
+        evidence.locator = self.note.map(str::to_string);
         Field::new(self.value, evidence)
             .with_confidence(docket_domain::Confidence::new(self.confidence))
     }

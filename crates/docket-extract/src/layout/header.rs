@@ -83,7 +83,7 @@ pub fn identifier(token: &str) -> Option<String> {
 }
 
 /// The first identifier in a region after fillers (and at most one sub-label).
-fn first_identifier(tokens: &[&str]) -> Option<(usize, String)> {
+pub fn first_identifier(tokens: &[&str]) -> Option<(usize, String)> {
     let mut skipped_word = false;
     let mut in_parens = false;
     for (i, t) in tokens.iter().enumerate() {
@@ -109,7 +109,7 @@ fn first_identifier(tokens: &[&str]) -> Option<(usize, String)> {
 }
 
 /// "Nr.", "No.", "#", "n°": a number follows.
-fn is_number_word(token: &str) -> bool {
+pub fn is_number_word(token: &str) -> bool {
     let c = compact(token);
     matches!(
         c.as_str(),
@@ -195,7 +195,11 @@ pub fn read(view: &View, skip_line: &dyn Fn(usize) -> bool) -> HeaderFinds {
                                     titled.push(at!(id.clone(), hit.priority));
                                 }
                                 numbers.push(at!(id, hit.priority + u8::from(announced)));
-                                if let Some(date) = connected_date(&tokens[i + 1..]) {
+                                let date = connected_date(&tokens[i + 1..]).or_else(|| {
+                                    let last = region.start + i + 1 == r.toks.len();
+                                    last.then(|| title_runs_on(view, region.line)).flatten()
+                                });
+                                if let Some(date) = date {
                                     number_dates.push(at!(date, 2));
                                 }
                                 true
@@ -233,8 +237,10 @@ pub fn read(view: &View, skip_line: &dyn Fn(usize) -> bool) -> HeaderFinds {
                         }
                         None => false,
                     },
+                    // "Währung : EUR": the colon may stand apart.
                     LabelKind::Currency => match tokens
-                        .first()
+                        .iter()
+                        .find(|t| !compact(t).is_empty())
                         .and_then(|t| super::numbers::currency_token(t))
                     {
                         Some(c) => {
@@ -283,6 +289,12 @@ pub fn read(view: &View, skip_line: &dyn Fn(usize) -> bool) -> HeaderFinds {
         ..HeaderFinds::default()
     };
     (out.net_days, out.discount) = terms_numbers(view, skip_line);
+    if out.number.is_none()
+        && out.kind.is_none()
+        && let Some((kind, number)) = super::order::title(view)
+    {
+        (out.kind, out.number) = (Some(kind), number);
+    }
     out
 }
 
@@ -298,6 +310,17 @@ fn connected_date(tokens: &[&str]) -> Option<NaiveDate> {
         i += 1;
     }
     None
+}
+
+/// A title that wraps after its number ("Gutschrift … Nr. 471102" /
+/// "vom 05.03.2018"): the date that opens the next line, in the same size
+/// and close below.
+fn title_runs_on(view: &View, line: usize) -> Option<NaiveDate> {
+    let (l, next) = (&view.lines[line], view.lines.get(line + 1)?);
+    let close = next.page == l.page
+        && l.bbox.y0 - next.bbox.y1 < 0.8 * l.size
+        && (next.size - l.size).abs() < 0.2 * l.size;
+    close.then(|| connected_date(&next.texts()))?
 }
 
 /// Order numbers in a region: identifiers joined by commas, slashes or "and".

@@ -125,3 +125,33 @@ fn order_numbers_and_identifiers() {
         Some("INV/2023/03/0008".to_string())
     );
 }
+
+#[test]
+fn currency_after_a_colon_of_its_own_or_under_amounts_in() {
+    use crate::layout::testkit::line;
+    let h = read_page(vec![line(
+        700.0,
+        &[("Währung", 50.0), (":", 173.0), ("EUR", 184.0)],
+    )]);
+    assert_eq!(h.currency.map(|f| f.value), Some(Currency::EUR));
+    // A small label over a value printed on the next baseline, right.
+    let h = read_page(vec![
+        line(685.0, &[("Beträge", 364.0), ("in", 400.0)]),
+        line(684.5, &[("Kunden", 53.0), ("AG", 93.0), ("GBP", 550.0)]),
+    ]);
+    assert_eq!(h.currency.map(|f| f.value), Currency::parse("GBP").ok());
+}
+
+#[test]
+fn a_title_that_wraps_after_its_number_dates_the_document_on_the_next_line() {
+    let h = read_page(vec![
+        text(
+            742.0,
+            50.0,
+            "Gutschrift (Selbst ausgestellte Rechnung) Nr. 471102",
+        ),
+        text(727.0, 50.0, "vom 05.03.2018"),
+    ]);
+    assert_eq!(h.number.map(|f| f.value), Some("471102".to_string()));
+    assert_eq!(h.issue_date.map(|f| f.value), Some(date(2018, 3, 5)));
+}

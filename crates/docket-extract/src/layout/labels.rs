@@ -18,6 +18,8 @@ pub enum LabelKind {
     InvoiceTitle,
     /// A credit-note title word.
     CreditNoteTitle,
+    /// An order change's or order response's title ([`super::order`]).
+    OrderTitle,
     /// The issue date.
     IssueDate,
     /// The payment due date.
@@ -42,6 +44,8 @@ pub enum LabelKind {
     Prepaid,
     /// An IBAN follows.
     Iban,
+    /// The buyer's IBAN follows (a direct debit draws from it): never where to pay.
+    BuyerIban,
     /// A BIC follows.
     Bic,
     /// A VAT id follows (of the party whose block it is in).
@@ -113,6 +117,12 @@ pub static LABELS: &[LabelDef] = &[
         "Corrected invoice", "Facture rectificative", "Rectificatie", "Proforma",
         "Pro-forma invoice",
     ]),
+    def(OrderTitle, 1, true, &[
+        "Order change", "Order response", "Order confirmation", "Purchase order change",
+        "Purchase order response", "Auftragsbestätigung", "Bestellbestätigung", "Bestelländerung",
+        "Orderbevestiging", "Orderwijziging", "Confirmation de commande",
+        "Modification de commande", "Réponse à la commande",
+    ]),
     def(IssueDate, 3, true, &[
         "Rechnungsdatum", "Rechnungs-Datum", "Datum der Rechnung", "Belegdatum", "Beleg-Datum",
         "Gutschriftsdatum", "Invoice date", "Date of invoice", "Issue date", "Date of issue",
@@ -167,6 +177,10 @@ pub static LABELS: &[LabelDef] = &[
     def(NetTotal, 2, false, &[
         "Netto", "Net", "Subtotal", "Sub-total", "Sous-total", "Subtotaal",
     ]),
+    def(NetTotal, 1, false, &[
+        "Grondslag", "Steuerbasis", "Bemessungsgrundlage", "Base HT", "Base imposable",
+        "Taxable amount", "Tax base",
+    ]),
     def(TaxTotal, 3, false, &[
         "USt. Gesamt", "MwSt. gesamt", "Summe MwSt.", "Summe USt.", "MwSt.-Betrag", "MwSt-Betrag",
         "USt.-Betrag", "Umsatzsteuerbetrag", "Mehrwertsteuerbetrag", "zzgl. MwSt.", "zzgl. USt.",
@@ -202,7 +216,14 @@ pub static LABELS: &[LabelDef] = &[
         "Reeds betaald", "Acompte", "Déjà payé",
     ]),
     def(Iban, 3, true, &[
-        "IBAN", "IBAN-Nr.", "IBAN Nr.",
+        "IBAN", "IBAN-Nr.", "IBAN Nr.", "Verkäufer-IBAN", "Lieferanten-IBAN", "Seller IBAN",
+        "Supplier IBAN", "IBAN leverancier", "IBAN du vendeur", "IBAN fournisseur",
+    ]),
+    def(BuyerIban, 3, true, &[
+        "Käufer-IBAN", "Kunden-IBAN", "Ihre IBAN", "IBAN des Zahlungspflichtigen",
+        "Zahlungspflichtiger IBAN", "Lastschrift von IBAN", "Your IBAN", "Customer IBAN",
+        "Buyer IBAN", "Debtor IBAN", "Payer IBAN", "Uw IBAN", "IBAN klant", "Votre IBAN",
+        "IBAN du débiteur", "IBAN client",
     ]),
     def(Bic, 3, true, &[
         "BIC", "SWIFT", "BIC/SWIFT", "SWIFT/BIC", "Swift code", "BIC-Code",
@@ -229,7 +250,8 @@ pub static LABELS: &[LabelDef] = &[
         "Conditions de paiement", "Conditions de règlement", "Modalités de paiement",
     ]),
     def(Currency, 2, true, &[
-        "Währung", "Rechnungswährung", "Currency", "Valuta", "Devise",
+        "Währung", "Rechnungswährung", "Currency", "Valuta", "Devise", "Beträge in",
+        "Alle Beträge in", "Amounts in", "All amounts in", "Bedragen in", "Montants en",
     ]),
     def(SellerSection, 1, false, &[
         "Verkäufer", "Lieferant", "Rechnungsersteller", "Seller", "Supplier", "Vendor", "Sold by",
@@ -360,8 +382,10 @@ pub fn find_labels(words: &[&str]) -> Vec<LabelHit> {
     hits
 }
 
-/// German compounds ending in a title word ("Handelsrechnung", "Warengutschrift").
+/// German compounds ending in a title word ("Handelsrechnung",
+/// "Warengutschrift"), also with their type code glued on ("HANDELSRECHNUNG(380)").
 fn title_compound(word: &str, i: usize) -> Option<LabelHit> {
+    let word = word.trim_end_matches(|c: char| c.is_ascii_digit());
     let kind = if word.len() > 8 && word.ends_with("rechnung") {
         InvoiceTitle
     } else if word.len() > 10 && word.ends_with("gutschrift") {
@@ -401,6 +425,7 @@ mod tests {
         assert_eq!(kinds("USt-IdNr.: DE136695976"), [(VatId, 0, 1)]);
         assert_eq!(kinds("Ihre USt.-IdentNr.: DE1"), [(BuyerVatId, 0, 2)]);
         assert_eq!(kinds("Total TTC : 56,02 €"), [(GrossTotal, 0, 2)]);
+        assert_eq!(kinds("Käufer-IBAN : DE21"), [(BuyerIban, 0, 1)]);
     }
 
     #[test]
@@ -425,6 +450,10 @@ mod tests {
         );
         assert_eq!(kinds("Gutschrift Nr. 17"), [(DocumentNumber, 0, 2)]);
         assert_eq!(kinds("Gutschrift"), [(CreditNoteTitle, 0, 1)]);
+        assert_eq!(
+            kinds("HANDELSRECHNUNG(380) Nr. 4711"),
+            [(InvoiceTitle, 0, 1)]
+        );
         assert_eq!(kinds("CREDIT NOTE"), [(CreditNoteTitle, 0, 2)]);
         assert_eq!(compact("Qté"), "qte");
         assert_eq!(compact("Straße"), "strasse");

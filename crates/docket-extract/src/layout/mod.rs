@@ -17,14 +17,17 @@ pub mod found;
 pub mod header;
 pub mod labels;
 pub mod numbers;
+pub mod order;
 pub mod pairing;
 pub mod parties;
 pub mod rows;
+pub mod seller;
 pub mod stack;
 pub mod table;
 pub mod terms;
 pub mod totals;
 pub mod triple;
+pub mod unchecked;
 pub mod view;
 
 #[cfg(test)]

@@ -44,8 +44,8 @@ pub fn right_of(view: &View, line: usize, hit: &LabelHit) -> Region {
     let end = l
         .labels
         .iter()
+        .filter(|h| h.start >= hit.end && !qualifies(l, hit, h))
         .map(|h| h.start)
-        .filter(|&s| s >= hit.end)
         .min()
         .unwrap_or(l.toks.len());
     let own = Region {
@@ -86,6 +86,22 @@ pub fn right_of(view: &View, line: usize, hit: &LabelHit) -> Region {
         };
     }
     own
+}
+
+/// Whether a party word right after a label only says whose value it is
+/// ("Bestellung Nr. Kunde: B123", "Order no. customer: 17"): it does not
+/// end the label's value region.
+fn qualifies(l: &VLine, hit: &LabelHit, next: &LabelHit) -> bool {
+    use super::labels::{LabelKind, compact};
+    matches!(
+        next.kind,
+        LabelKind::BuyerSection | LabelKind::SellerSection
+    ) && l.toks[hit.end..next.start].iter().all(|t| {
+        matches!(
+            compact(&t.text).as_str(),
+            "" | "nr" | "no" | "n" | "number" | "nummer" | "numero"
+        )
+    })
 }
 
 /// The words directly below a label, if any stand close enough.
@@ -217,6 +233,23 @@ mod tests {
         assert_eq!(r[0].placement, Placement::Right);
         let r = regions(&v, 0, &hits[1]);
         assert_eq!(value(&v, &r[0]), "47774");
+    }
+
+    #[test]
+    fn a_party_word_after_a_label_only_qualifies_it() {
+        let v = view(vec![line(
+            581.0,
+            &[
+                ("Bestellung", 66.0),
+                ("Nr.", 98.0),
+                ("Kunde:", 108.0),
+                ("B123456789", 305.0),
+            ],
+        )]);
+        let hits = &v.lines[0].labels;
+        assert_eq!(hits[0].kind, LabelKind::OrderReference);
+        let r = regions(&v, 0, &hits[0]);
+        assert_eq!(value(&v, &r[0]), "Nr. Kunde: B123456789");
     }
 
     #[test]

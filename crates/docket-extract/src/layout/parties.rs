@@ -10,9 +10,11 @@
 
 use docket_domain::{BankAccount, Field, Party};
 
-use super::address::{SALUTATIONS, buyer_block};
+use super::address::buyer_block;
 use super::found::{Found, LABELLED, POSITIONAL};
 use super::labels::{LabelKind, compact};
+use super::seller;
+use super::unchecked;
 use super::view::View;
 
 /// Whose an identifier is.
@@ -33,6 +35,8 @@ pub struct IdFound {
     pub role: Role,
     /// Whether a label or section heading (not just position) says whose.
     pub attributed: bool,
+    /// Its first word on its line.
+    pub start: usize,
 }
 
 /// Both parties as read.
@@ -48,11 +52,13 @@ pub struct PartiesFinds {
 const MAX_GROUPS: usize = 8;
 
 /// Finds identifiers of one kind: a start word with a country prefix, grown
-/// over the following words while `validate` accepts the longest form.
+/// over the following words while `validate` accepts the longest form. With
+/// `labels`, only words right after one of those labels count.
 fn scan(
     view: &View,
     start_ok: fn(&str) -> bool,
     validate: fn(&str) -> Option<String>,
+    labels: Option<&[LabelKind]>,
     taken: &mut Vec<(usize, usize)>,
 ) -> Vec<(usize, usize, usize, String)> {
     let mut out = Vec::new();
@@ -61,7 +67,10 @@ fn scan(
         let mut i = 0;
         while i < texts.len() {
             let first = texts[i].trim_start_matches(['(', ':']);
-            if taken.contains(&(idx, i)) || !start_ok(first) {
+            if taken.contains(&(idx, i))
+                || !start_ok(first)
+                || labels.is_some_and(|kinds| !unchecked::after_label(view, idx, i, kinds))
+            {
                 i += 1;
                 continue;
             }
@@ -116,16 +125,52 @@ fn valid_vat(text: &str) -> Option<String> {
     docket_domain::vat::validate(text).ok()
 }
 
+/// An identifier's place and value, as `scan` finds it.
+type Scanned = (usize, usize, usize, String);
+
+/// Identifiers that fail their check digits but stand right after their
+/// label ([`unchecked`]): kept, far below the review threshold, with a note.
+fn unchecked_ids(
+    view: &View,
+    found: Vec<Scanned>,
+    buyer_label: LabelKind,
+) -> impl Iterator<Item = IdFound> {
+    found.into_iter().map(move |(line, s, e, v)| {
+        let mut id = attribute(view, line, s, e, v, buyer_label);
+        id.found.confidence = id.found.confidence.min(unchecked::UNCHECKED);
+        id.found.note = Some(unchecked::NOTE);
+        id
+    })
+}
+
 /// Reads both parties.
 pub fn read(view: &View) -> PartiesFinds {
+    use LabelKind::{BuyerIban, BuyerVatId, Iban, VatId};
     let mut taken = Vec::new();
-    let ibans = scan(view, iban_start, valid_iban, &mut taken);
-    let vats = scan(view, country_prefix, valid_vat, &mut taken);
+    let ibans = scan(view, iban_start, valid_iban, None, &mut taken);
+    let vats = scan(view, country_prefix, valid_vat, None, &mut taken);
+    let iban_labels = Some(&[Iban, BuyerIban][..]);
+    let bad_ibans = scan(
+        view,
+        iban_start,
+        unchecked::iban_shaped,
+        iban_labels,
+        &mut taken,
+    );
+    let vat_labels = Some(&[VatId, BuyerVatId][..]);
+    let bad_vats = scan(
+        view,
+        country_prefix,
+        unchecked::vat_shaped,
+        vat_labels,
+        &mut taken,
+    );
     let mut out = PartiesFinds::default();
 
     let vat_ids: Vec<IdFound> = vats
         .into_iter()
-        .map(|(line, s, e, v)| attribute(view, line, s, e, v, LabelKind::BuyerVatId))
+        .map(|(line, s, e, v)| attribute(view, line, s, e, v, BuyerVatId))
+        .chain(unchecked_ids(view, bad_vats, BuyerVatId))
         .collect();
     let seller_vat = vat_ids
         .iter()
@@ -142,34 +187,39 @@ pub fn read(view: &View) -> PartiesFinds {
         .find(|v| v.role == Role::Buyer)
         .map(|v| v.found.clone().into_field());
 
-    for (line, s, e, iban) in ibans {
-        let id = attribute(view, line, s, e, iban, LabelKind::BuyerVatId);
-        if id.role == Role::Buyer || buyer_words_before(view, line, s) {
-            continue;
-        }
-        if out
-            .seller
+    let checked = ibans.into_iter().map(|(line, s, e, iban)| {
+        let mut id = attribute(view, line, s, e, iban, BuyerIban);
+        // The checksum proves it is an IBAN; that it is where to pay is what
+        // every invoice means by printing one.
+        id.found.confidence = id.found.confidence.max(LABELLED);
+        id
+    });
+    for id in checked.chain(unchecked_ids(view, bad_ibans, BuyerIban)) {
+        let (line, start) = (id.found.line, id.start);
+        // The buyer's account (a direct debit draws from it) is never where to pay.
+        let party = if id.role == Role::Buyer || buyer_words_before(view, line, start) {
+            &mut out.buyer
+        } else {
+            &mut out.seller
+        };
+        if party
             .bank_accounts
             .iter()
             .any(|a| a.iban.value == id.found.value)
         {
             continue;
         }
-        let mut found = id.found;
-        // The checksum proves it is an IBAN; that it is where to pay is what
-        // every invoice means by printing one.
-        found.confidence = found.confidence.max(LABELLED);
         let bic = bic_near(view, line);
-        out.seller.bank_accounts.push(BankAccount {
-            iban: found.into_field(),
+        party.bank_accounts.push(BankAccount {
+            iban: id.found.into_field(),
             bic,
             holder: None,
         });
     }
-    let stated = seller_name(view);
+    let stated = seller::stated(view);
     let (buyer_name, address, buyer_lines) =
         buyer_block(view, stated.as_ref().map(|f| f.value.as_str()));
-    out.seller.name = stated.or_else(|| seller_name_by_position(view, &buyer_lines));
+    out.seller.name = stated.or_else(|| seller::by_position(view, &buyer_lines));
     out.buyer.name = buyer_name;
     out.buyer.address = address;
     out
@@ -199,6 +249,7 @@ fn attribute(
                 found,
                 role: Role::Buyer,
                 attributed: true,
+                start,
             };
         }
     }
@@ -208,6 +259,7 @@ fn attribute(
             found,
             role,
             attributed: true,
+            start,
         };
     }
     // Letterhead and footer belong to the issuer.
@@ -221,15 +273,26 @@ fn attribute(
         found,
         role: Role::Seller,
         attributed: false,
+        start,
     }
 }
 
+/// "Ihre IBAN", "von Ihrem Konto mit IBAN …", "your account": the buyer's.
 fn buyer_words_before(view: &View, line: usize, start: usize) -> bool {
     let l = &view.lines[line];
-    l.toks[..start].iter().rev().take(3).any(|t| {
+    l.toks[..start].iter().rev().take(4).any(|t| {
         matches!(
             compact(&t.text).as_str(),
-            "ihre" | "your" | "uw" | "votre" | "kunden" | "customer" | "buyer" | "client"
+            "ihre"
+                | "ihrem"
+                | "ihres"
+                | "your"
+                | "uw"
+                | "votre"
+                | "kunden"
+                | "customer"
+                | "buyer"
+                | "client"
         )
     })
 }
@@ -303,118 +366,6 @@ fn bic_near(view: &View, line: usize) -> Option<Field<String>> {
                 f.source = format!("{} {}", l.text_of(h.start, h.end), f.source);
                 return Some(f.into_field());
             }
-        }
-    }
-    None
-}
-
-const LEGAL_FORMS: &[&str] = &[
-    "gmbh", "ag", "kg", "bv", "nv", "ltd", "limited", "inc", "llc", "sa", "sas", "sarl", "ek",
-    "gbr", "ohg", "ug", "mbh", "plc", "se", "sl", "srl", "spa", "vof", "kgaa", "pvtltd", "corp",
-    "co",
-];
-
-/// The end of a company name with a legal form in a line, if any.
-fn legal_form_end(texts: &[&str]) -> Option<usize> {
-    texts
-        .iter()
-        .enumerate()
-        .skip(1)
-        .find_map(|(i, t)| LEGAL_FORMS.contains(&compact(t).as_str()).then_some(i + 1))
-}
-
-const SEPARATORS: &[&str] = &["●", "•", "·", "|", "-", "–", "/"];
-/// Separators that only a one-line sender address uses.
-pub const SENDER_SEPARATORS: &[&str] = &["●", "•", "·", "|"];
-
-/// The seller's name as the page states it: a "Name:" under the seller
-/// heading, else the company on the sender line over the address window.
-fn seller_name(view: &View) -> Option<Field<String>> {
-    let first_page = view.lines.first()?.page;
-    for (idx, l) in view
-        .lines
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.page == first_page)
-    {
-        if !l.labels.iter().any(|h| h.kind == LabelKind::SellerSection) || l.toks.len() > 4 {
-            continue;
-        }
-        let name_line = view
-            .lines
-            .iter()
-            .enumerate()
-            .skip(idx + 1)
-            .take(3)
-            .find(|(_, n)| {
-                n.page == l.page
-                    && compact(&n.toks[0].text) == "name"
-                    && (n.toks[0].text.ends_with(':')
-                        || n.toks.get(1).is_some_and(|t| t.text == ":"))
-            });
-        if let Some((n_idx, n)) = name_line {
-            return Some(
-                Found::words(
-                    view,
-                    n_idx,
-                    1,
-                    n.toks.len(),
-                    n.text_of(1, n.toks.len()),
-                    LABELLED,
-                )
-                .into_field(),
-            );
-        }
-    }
-    for (idx, l) in view
-        .lines
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.page == first_page && view.depth(l) < 0.4)
-    {
-        let texts = l.texts();
-        let Some(sep) = texts.iter().position(|t| SEPARATORS.contains(t)) else {
-            continue;
-        };
-        if sep > 0
-            && texts[sep + 1..].iter().any(|t| SEPARATORS.contains(t))
-            && let Some(end) = legal_form_end(&texts[..sep])
-        {
-            return Some(
-                Found::words(view, idx, 0, end, l.text_of(0, end), POSITIONAL + 0.05).into_field(),
-            );
-        }
-    }
-    None
-}
-
-/// A company name in the footer, else in the letterhead (not in the buyer's
-/// address block): only the position says it is the seller's.
-fn seller_name_by_position(view: &View, buyer_lines: &[usize]) -> Option<Field<String>> {
-    let first_page = view.lines.first()?.page;
-    let lines = || {
-        view.lines
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !buyer_lines.contains(i))
-    };
-    let footer = lines().filter(|(_, l)| l.page == first_page && view.depth(l) > 0.8);
-    let letterhead = lines().filter(|(_, l)| l.page == first_page && view.depth(l) < 0.2);
-    for (idx, l) in footer.chain(letterhead) {
-        let texts = l.texts();
-        let under_buyer_heading = view.lines[idx.saturating_sub(4)..idx].iter().any(|o| {
-            o.page == l.page && o.labels.iter().any(|h| h.kind == LabelKind::BuyerSection)
-        });
-        if l.labels.iter().any(|h| h.start == 0)
-            || under_buyer_heading
-            || SALUTATIONS.contains(&compact(texts[0]).as_str())
-        {
-            continue;
-        }
-        if let Some(end) = legal_form_end(&texts).filter(|&e| e <= 5) {
-            return Some(
-                Found::words(view, idx, 0, end, l.text_of(0, end), POSITIONAL).into_field(),
-            );
         }
     }
     None

@@ -45,14 +45,56 @@ fn footer_identifiers_are_the_sellers_and_labelled_ones_the_buyers() {
 }
 
 #[test]
-fn identifiers_failing_their_check_digits_are_not_taken() {
-    let p = read_lines(vec![text(
-        70.0,
-        60.0,
-        "IBAN DE12 2005 0550 1283 7465 11 USt-IdNr. DE123456789",
-    )]);
-    assert!(p.seller.bank_accounts.is_empty());
-    assert!(p.seller.vat_id.is_none());
+fn identifiers_failing_their_check_digits_are_kept_for_review_only_beside_their_label() {
+    let p = read_lines(vec![
+        text(
+            70.0,
+            60.0,
+            "IBAN DE12 2005 0550 1283 7465 11 USt-IdNr. DE123456789 HRB 4711",
+        ),
+        // The same shapes without a label are not evidence of anything.
+        text(
+            60.0,
+            60.0,
+            "Referenz DE98765432109876543210 Vorgang DE987654321",
+        ),
+    ]);
+    let vat = p.seller.vat_id.expect("printed beside its label");
+    assert_eq!(vat.value, "DE123456789");
+    assert!(vat.confidence.value() < 0.5);
+    assert_eq!(
+        vat.evidence.locator.as_deref(),
+        Some(crate::layout::unchecked::NOTE)
+    );
+    assert_eq!(p.seller.bank_accounts.len(), 1);
+    let iban = &p.seller.bank_accounts[0].iban;
+    assert_eq!(iban.value, "DE12200505501283746511");
+    assert!(iban.confidence.value() < 0.5);
+}
+
+#[test]
+fn the_buyers_direct_debit_account_is_not_where_to_pay() {
+    let p = read_lines(vec![
+        text(300.0, 60.0, "Käufer-IBAN : DE21860000000086001055"),
+        text(
+            280.0,
+            60.0,
+            "Der Betrag wird von Ihrem Konto mit IBAN DE02120300000000202051 eingezogen.",
+        ),
+        text(70.0, 60.0, "IBAN DE12 2005 0550 1283 7465 10"),
+    ]);
+    let ibans = |party: &Party| -> Vec<String> {
+        party
+            .bank_accounts
+            .iter()
+            .map(|a| a.iban.value.clone())
+            .collect()
+    };
+    assert_eq!(ibans(&p.seller), ["DE12200505501283746510"]);
+    assert_eq!(
+        ibans(&p.buyer),
+        ["DE21860000000086001055", "DE02120300000000202051"]
+    );
 }
 
 #[test]

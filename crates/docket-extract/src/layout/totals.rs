@@ -9,7 +9,7 @@
 use docket_domain::Currency;
 use rust_decimal::Decimal;
 
-use super::found::{CHECKED, Found, POSITIONAL, best};
+use super::found::{CHECKED, Found, GENERIC, POSITIONAL, best};
 use super::labels::LabelKind;
 use super::numbers::{AmountMatch, find_amounts};
 use super::pairing::{Placement, Region, is_label_row, regions};
@@ -101,7 +101,54 @@ pub fn read(view: &View, skip_line: &dyn Fn(usize) -> bool) -> TotalsFinds {
             }
         }
     }
-    choose(c)
+    let mut out = choose(c);
+    if out.net.is_none() {
+        out.net = net_by_difference(view, &out);
+    }
+    if out.due.is_none() {
+        out.due = due_from_gross(&out);
+    }
+    out
+}
+
+/// The amount to pay when no label states it: the gross less what was paid
+/// before. A printed prepayment (even "0,00") makes that arithmetic on two
+/// printed figures; without one, nothing proves that nothing was paid, so a
+/// person checks it.
+fn due_from_gross(t: &TotalsFinds) -> Option<AmountFound> {
+    let gross = t.gross.as_ref()?;
+    let mut due = gross.clone();
+    match &t.prepaid {
+        Some(p) => {
+            due.value.0 -= p.value.0.abs();
+            due.confidence = gross.confidence.min(p.confidence).min(GENERIC);
+            due.source = format!("{} − {}", gross.source, p.source);
+        }
+        None => due.confidence = POSITIONAL,
+    }
+    Some(due)
+}
+
+/// A net total no label announces: gross minus VAT, when the page prints
+/// that amount too ("Charges $4.11" over "Tax $0.00", "Total $4.11"). The
+/// arithmetic and the printed figure agree; the net is as sure as the two
+/// totals it comes from, and never more than a generic label.
+fn net_by_difference(view: &View, t: &TotalsFinds) -> Option<AmountFound> {
+    let (gross, tax) = (t.gross.as_ref()?, t.tax.as_ref()?);
+    let net = gross.value.0 - tax.value.0;
+    let confidence = gross.confidence.min(tax.confidence).min(GENERIC);
+    view.lines
+        .iter()
+        .enumerate()
+        .filter(|&(idx, _)| idx != gross.line && idx != tax.line)
+        .find_map(|(idx, l)| {
+            let m = find_amounts(&l.texts(), view.notation)
+                .into_iter()
+                .find(|m| m.value == net && plausible(m))?;
+            let mut f = Found::words(view, idx, m.start, m.end, (net, m.currency), confidence);
+            f.source = format!("{} − {} = {}", gross.source, tax.source, f.source);
+            Some(f)
+        })
 }
 
 /// Whole numbers count as amounts only with a currency ("Rs 1939").
@@ -196,7 +243,14 @@ fn choose(c: Candidates) -> TotalsFinds {
         out.consistent = true;
         return out;
     }
-    out.net = best(&c.net, true);
+    // Wordings that also head a VAT breakdown's base column ("Grondslag")
+    // name a net total only when the arithmetic confirms it.
+    out.net = best(&c.net, true).map(|mut n| {
+        if n.priority <= 1 {
+            n.confidence = n.confidence.min(POSITIONAL);
+        }
+        n
+    });
     out.tax = best(&c.tax, true);
     out.gross = best(&c.gross, true);
     // VAT printed per rate without a total: the rates' sum may close the gap.
@@ -378,6 +432,76 @@ mod tests {
         assert_eq!(t.gross.map(|f| f.value.0), Some(dec!(518.99)));
         assert_eq!(t.net.map(|f| f.value.0), Some(dec!(448.99)));
         assert!(t.consistent);
+    }
+
+    #[test]
+    fn an_unlabelled_net_is_the_printed_difference_of_gross_and_tax() {
+        let t = read_lines(vec![
+            line(480.0, &[("Charges", 60.0), ("$4.11", 400.0)]),
+            line(460.0, &[("Tax", 60.0), ("$0.00", 400.0)]),
+            line(
+                440.0,
+                &[("Total", 40.0), ("amount", 70.0), ("$4.11", 400.0)],
+            ),
+        ]);
+        let net = t.net.expect("net");
+        assert_eq!(net.value.0, dec!(4.11));
+        assert!(net.confidence <= GENERIC);
+        // Without a printed figure to agree with, the difference alone is no net.
+        let t = read_lines(vec![
+            line(460.0, &[("Tax", 60.0), ("$1.00", 400.0)]),
+            line(
+                440.0,
+                &[("Total", 40.0), ("amount", 70.0), ("$5.11", 400.0)],
+            ),
+        ]);
+        assert!(t.net.is_none());
+    }
+
+    #[test]
+    fn the_base_column_of_a_vat_breakdown_is_the_net_when_it_adds_up() {
+        let t = read_lines(vec![
+            line(
+                404.0,
+                &[
+                    ("BTW", 348.0),
+                    ("%", 368.0),
+                    ("Grondslag", 394.0),
+                    ("BTW", 444.0),
+                    ("bedrag", 463.0),
+                    ("Totaal", 524.0),
+                ],
+            ),
+            line(
+                393.0,
+                &[
+                    ("21", 358.0),
+                    ("%", 369.0),
+                    ("41,31", 404.0),
+                    ("8,68", 466.0),
+                    ("49,99", 524.0),
+                ],
+            ),
+        ]);
+        assert!(t.consistent);
+        assert_eq!(t.net.map(|f| f.value.0), Some(dec!(41.31)));
+    }
+
+    #[test]
+    fn without_a_due_label_the_due_is_gross_less_prepaid() {
+        let t = read_lines(vec![
+            line(400.0, &[("Gesamtbetrag:", 300.0), ("571,04", 400.0)]),
+            line(380.0, &[("Anzahlung", 300.0), ("-71,04", 400.0)]),
+        ]);
+        let due = t.due.expect("due");
+        assert_eq!(due.value.0, dec!(500.00));
+        let t = read_lines(vec![line(
+            400.0,
+            &[("Gesamtbetrag:", 300.0), ("571,04", 400.0)],
+        )]);
+        let due = t.due.expect("due");
+        assert_eq!(due.value.0, dec!(571.04));
+        assert!(due.confidence < 0.7);
     }
 
     #[test]

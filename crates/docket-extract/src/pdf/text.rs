@@ -18,6 +18,7 @@ mod collect;
 mod forms;
 mod group;
 pub mod poppler;
+mod widths;
 
 use docket_domain::BoundingBox;
 use lopdf::{Dictionary, Document, Object};
@@ -214,6 +215,9 @@ fn scan(doc: &Document, max_pages: usize) -> Result<Scan, ExtractError> {
     if doc.trailer.get(b"Encrypt").is_ok() {
         return Err(ExtractError::Encrypted);
     }
+    // Width tables pdf-extract misreads would stretch every word of their font.
+    let repaired = widths::repaired(doc);
+    let doc = repaired.as_ref().unwrap_or(doc);
     let mut pages = Vec::new();
     let mut unread = Vec::new();
     let mut first_error: Option<String> = None;

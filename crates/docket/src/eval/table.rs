@@ -111,7 +111,7 @@ fn summary(report: &Report) {
         .collect();
     if !invalid.is_empty() {
         println!(
-            "misses where the truth's VAT id or IBAN is not valid (Docket refuses such ids by design; still counted): {}",
+            "misses where the truth's VAT id or IBAN is not valid (Docket reads such ids only beside their label, below review; still counted): {}",
             invalid.join(", ")
         );
     }
