@@ -143,7 +143,9 @@ pub fn cpu_by_component(
             .filter(|(n, _)| n == name)
             .map_or(0.0, |(_, ms)| *ms);
         let component = match name.as_str() {
-            "docket" => "docket",
+            // Parser processes are `docket` run again through /proc/self/exe,
+            // which the kernel names `exe`.
+            "docket" | "exe" => "docket",
             "postgres" => "postgres",
             n if n.starts_with("beam") || n.starts_with("erl_child") || n == "epmd" => "rabbitmq",
             _ => "other",
@@ -183,10 +185,11 @@ mod tests {
             (3, p("docket", 20.0)),
             (4, p("beam.smp", 5.0)),
             (5, p("cargo", 7.0)),
+            (6, p("exe", 4.0)),
         ]);
         let sums = cpu_by_component(&before, &after);
         assert_eq!(sums["postgres"], 60.0);
-        assert_eq!(sums["docket"], 50.0);
+        assert_eq!(sums["docket"], 54.0);
         assert_eq!(sums["rabbitmq"], 5.0);
         assert_eq!(sums["other"], 7.0);
     }
