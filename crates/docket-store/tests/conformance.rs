@@ -12,8 +12,7 @@ use std::time::Duration;
 use docket_store::postgres::PgStore;
 use docket_store::sqlite::SqliteStore;
 use docket_store::{
-    Claimed, DocumentId, IngestOutcome, LedgerState, LedgerUpdate, NewDocument, Patch, Store,
-    Transition,
+    DocumentId, IngestOutcome, LedgerState, LedgerUpdate, NewDocument, Patch, Store, Transition,
 };
 use sqlx::postgres::PgConnectOptions;
 
@@ -348,35 +347,24 @@ async fn only_the_owner_of_a_business_key_moves_with_its_claim() {
             .unwrap()
             .id()
             .clone();
-        let extracted = || {
-            to(
+        // (owner, moved) after a claim of `key` by `id`, moving it from received.
+        let claim = async |key: &str, id: &DocumentId| {
+            let t = to(
                 DocumentState::Extracted,
                 &[DocumentState::Received],
                 Some(Stage::Match),
-            )
+            );
+            let claimed = store.claim_and_transition(key, id, t).await.unwrap();
+            (claimed.owner, claimed.moved)
         };
-        let first = store
-            .claim_and_transition("S|INV9|invoice", &a, extracted())
-            .await
-            .unwrap();
         assert_eq!(
-            first,
-            Claimed {
-                owner: a.clone(),
-                moved: true
-            },
+            claim("S|INV9|invoice", &a).await,
+            (a.clone(), true),
             "{name}"
         );
-        let second = store
-            .claim_and_transition("S|INV9|invoice", &b, extracted())
-            .await
-            .unwrap();
         assert_eq!(
-            second,
-            Claimed {
-                owner: a.clone(),
-                moved: false
-            },
+            claim("S|INV9|invoice", &b).await,
+            (a.clone(), false),
             "{name}"
         );
         assert_eq!(
@@ -386,29 +374,15 @@ async fn only_the_owner_of_a_business_key_moves_with_its_claim() {
         );
         // The owner again, from a state the transition does not expect: it
         // keeps the key and does not move.
-        let stale = store
-            .claim_and_transition("S|INV9|invoice", &a, extracted())
-            .await
-            .unwrap();
         assert_eq!(
-            stale,
-            Claimed {
-                owner: a.clone(),
-                moved: false
-            },
+            claim("S|INV9|invoice", &a).await,
+            (a.clone(), false),
             "{name}"
         );
         // A key nobody holds is free for the second document.
-        let other = store
-            .claim_and_transition("S|INV10|invoice", &b, extracted())
-            .await
-            .unwrap();
         assert_eq!(
-            other,
-            Claimed {
-                owner: b.clone(),
-                moved: true
-            },
+            claim("S|INV10|invoice", &b).await,
+            (b.clone(), true),
             "{name}"
         );
         let matches = store
