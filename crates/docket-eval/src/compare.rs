@@ -171,7 +171,7 @@ fn fails_check_digits(field: FieldName, value: &Value) -> bool {
 }
 
 /// Docket's value of a field, normalised, with its confidence.
-pub fn observed(doc: &BusinessDocument, field: FieldName) -> Option<(Value, Confidence)> {
+fn observed(doc: &BusinessDocument, field: FieldName) -> Option<(Value, Confidence)> {
     let text = |f: &Option<Field<String>>| {
         let f = f.as_ref()?;
         Some((field.normalise(&f.value)?, f.confidence))
@@ -220,7 +220,7 @@ fn ibans(doc: &BusinessDocument) -> Option<(Value, Confidence)> {
 }
 
 /// The numbers an extracted line is scored on.
-pub fn line_values(line: &Line) -> LineValues {
+fn line_values(line: &Line) -> LineValues {
     LineValues {
         qty: line.quantity.as_ref().map(|f| f.value.normalize()),
         unit_price: line.unit_price.as_ref().map(|f| f.value.amount.normalize()),

@@ -35,9 +35,6 @@ pub const MAPPING: &[(&str, FieldName)] = &[
     ("amount", FieldName::Gross),
 ];
 
-/// Template constants: in the output, but never read from the document.
-pub const TEMPLATE_CONSTANTS: &[&str] = &["issuer", "desc"];
-
 /// invoice2data's line fields for quantity, unit price and line amount.
 const LINE_QTY: &[&str] = &["qty"];
 const LINE_PRICE: &[&str] = &["price_unit", "price"];
@@ -148,11 +145,6 @@ mod tests {
     fn template_constants_and_unknown_names_are_not_scored() {
         let e = parse_expected(COOLBLUE_LIKE).unwrap();
         assert_eq!(e.unmapped, ["bic", "desc", "issuer"]);
-        assert!(
-            TEMPLATE_CONSTANTS
-                .iter()
-                .all(|c| e.unmapped.iter().any(|u| u == c))
-        );
     }
 
     #[test]

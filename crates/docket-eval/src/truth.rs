@@ -165,12 +165,7 @@ impl Truth {
         ] {
             e.give(field, raw.as_deref().and_then(|r| field.normalise(r)));
         }
-        let ibans: BTreeSet<String> = self
-            .iban
-            .iter()
-            .flatten()
-            .filter_map(|i| norm::identifier(i))
-            .collect();
+        let ibans: BTreeSet<String> = self.ibans().into_iter().collect();
         e.give(
             FieldName::Iban,
             (!ibans.is_empty()).then_some(Value::Set(ibans)),
@@ -184,9 +179,7 @@ impl Truth {
             .collect();
         e
     }
-}
 
-impl Truth {
     /// The IBANs in the order given, compact (no blanks, upper case).
     pub fn ibans(&self) -> Vec<String> {
         self.iban
