@@ -13,6 +13,7 @@
 pub mod einvoice;
 pub mod error;
 pub mod guard;
+pub mod instructions;
 pub mod isolate;
 pub mod layout;
 pub mod pdf;

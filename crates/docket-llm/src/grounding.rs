@@ -18,49 +18,19 @@
 //! - dates: every date on the page in the notations the layout reader knows
 //!   (`02.11.2026`, `2026-11-02`, `2 November 2026`, `11/02/2026`, ...).
 //!
-//! Lines that address a language model (the markers in [`INJECTION_MARKERS`])
-//! and the few lines after them are kept apart: a value found only there is
-//! not a field of the document but a possible prompt injection.
+//! Lines that address a language model (docket-extract's
+//! [`Instructions`]) and the few lines after them are kept apart: a value
+//! found only there is not a field of the document but a possible prompt
+//! injection.
 
 use chrono::NaiveDate;
 use docket_domain::Currency;
 use docket_domain::normalize::compact_identifier;
+use docket_extract::instructions::Instructions;
 use docket_extract::layout::numbers::{
     DateOrder, Notation, currency_token, find_amounts, find_dates, parse_quantity,
 };
 use rust_decimal::Decimal;
-
-/// Phrases (lower case) that mark text addressed to a language model rather
-/// than to the reader of an invoice.
-pub const INJECTION_MARKERS: &[&str] = &[
-    "ignore previous instruction",
-    "ignore all previous",
-    "ignore the previous",
-    "ignore prior instruction",
-    "ignore all prior",
-    "ignore the above",
-    "ignore any previous",
-    "ignore your instruction",
-    "disregard previous",
-    "disregard all previous",
-    "disregard the above",
-    "disregard your instruction",
-    "forget previous instruction",
-    "forget all previous",
-    "forget your instruction",
-    "new instructions:",
-    "system prompt",
-    "you are now",
-    "language model",
-    "ai assistant",
-    "as an ai",
-    "vorherigen anweisungen",
-    "anweisungen ignorieren",
-];
-
-/// Lines after a marker line that count as part of the instruction (up to a
-/// blank line).
-const TAINT_FOLLOWING_LINES: usize = 4;
 
 /// Where a value was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -181,16 +151,10 @@ impl TextIndex {
             text: Part::default(),
             instructions: Part::default(),
         };
-        let mut taint_left = 0usize;
+        let mut instructions = Instructions::default();
         for line in text.lines() {
             let lower = normalise(line);
-            if INJECTION_MARKERS.iter().any(|m| lower.contains(m)) {
-                taint_left = TAINT_FOLLOWING_LINES + 1;
-            } else if lower.is_empty() {
-                taint_left = 0;
-            }
-            if taint_left > 0 {
-                taint_left -= 1;
+            if instructions.is_instruction(line) {
                 index.instructions.add_line(line, &lower);
             } else {
                 index.text.add_line(line, &lower);

@@ -5,11 +5,17 @@
 //! (`Kundennummer:2`) is split at the colon, and a number written with a thin
 //! blank as thousands separator (`1 234,56`) is joined back, but only when the
 //! gap is narrow, so that two numbers in neighbouring columns stay apart.
+//!
+//! Lines addressed to a language model ([`Instructions`]) are left out of the
+//! view: nothing the extractor reads (identifiers, labelled values, table
+//! rows) may come from a possible prompt injection. What stood only there is
+//! then missing, and a person looks.
 
 use docket_domain::BoundingBox;
 
 use super::labels::{LabelHit, find_labels};
 use super::numbers::{DateOrder, Notation};
+use crate::instructions::Instructions;
 use crate::pdf::text::{PageText, union};
 
 /// A word of the view.
@@ -88,14 +94,32 @@ pub struct View {
     pub notation: Notation,
     /// The document's slash-date habit.
     pub dates: DateOrder,
+    /// How many lines were left out as text addressed to a language model.
+    pub instruction_lines: usize,
 }
 
 impl View {
     /// Builds the view of a document's pages.
     pub fn new(pages: &[PageText]) -> Self {
         let mut lines = Vec::new();
+        let mut instructions = Instructions::default();
+        let mut instruction_lines = 0;
         for page in pages {
+            instructions.reset();
+            let mut above: Option<BoundingBox> = None;
             for line in &page.lines {
+                // A gap of two line heights ends an instruction, as a blank
+                // line does in plain text.
+                if let Some(above) = above
+                    && above.y0 - line.bbox.y1 > 2.0 * (line.bbox.y1 - line.bbox.y0).max(1.0)
+                {
+                    instructions.reset();
+                }
+                above = Some(line.bbox);
+                if instructions.is_instruction(&line.text) {
+                    instruction_lines += 1;
+                    continue;
+                }
                 let toks = repair(
                     line.words
                         .iter()
@@ -144,6 +168,7 @@ impl View {
             pages,
             notation,
             dates,
+            instruction_lines,
         }
     }
 
