@@ -48,6 +48,58 @@ pub fn required_fields(doc: &BusinessDocument, policy: &Policy) -> Vec<Reason> {
             Some(_) => {}
         }
     }
+    reasons.extend(unsure_match_inputs(doc, policy));
+    reasons
+}
+
+/// What the match compares with the ERP, read with low confidence: line
+/// quantities, prices and amounts, and purchase order references. The layout
+/// extractor lowers every line when the lines do not add up to the net, and
+/// a language model's values stay below the threshold until a check raises
+/// them; such values could still match a purchase order by chance, so they
+/// go to a person first.
+fn unsure_match_inputs(doc: &BusinessDocument, policy: &Policy) -> Vec<Reason> {
+    let unsure = |c: Confidence| c < policy.min_confidence();
+    let mut reasons = Vec::new();
+    for (index, line) in doc.lines.iter().enumerate() {
+        let fields = [
+            ("quantity", line.quantity.as_ref().map(|f| f.confidence)),
+            ("unit price", line.unit_price.as_ref().map(|f| f.confidence)),
+            ("amount", line.amount.as_ref().map(|f| f.confidence)),
+            (
+                "purchase order reference",
+                line.purchase_order.as_ref().map(|f| f.confidence),
+            ),
+        ];
+        let names: Vec<&str> = fields
+            .iter()
+            .filter(|(_, c)| c.is_some_and(unsure))
+            .map(|(name, _)| *name)
+            .collect();
+        if !names.is_empty() {
+            let line = u32::try_from(index + 1).unwrap_or(u32::MAX);
+            reasons.push(Reason::on_line(
+                ReasonCode::MissingField,
+                line,
+                format!(
+                    "{} read with low confidence: please check",
+                    names.join(", ")
+                ),
+            ));
+        }
+    }
+    for po in &doc.references.purchase_orders {
+        if unsure(po.confidence) {
+            reasons.push(Reason::new(
+                ReasonCode::MissingField,
+                format!(
+                    "the purchase order reference {} was read with low confidence ({:.0} %): please check",
+                    po.value,
+                    po.confidence.value() * 100.0
+                ),
+            ));
+        }
+    }
     reasons
 }
 

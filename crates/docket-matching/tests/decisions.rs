@@ -316,6 +316,42 @@ fn an_unsure_total_goes_to_a_person() {
 }
 
 #[test]
+fn unsure_lines_and_order_references_go_to_a_person_even_when_they_match() {
+    // Lines that did not add up to the net (the layout lowers them all), or a
+    // language model's lines no check has raised yet: they match the PO
+    // exactly, and still a person looks first.
+    let unsure = Confidence::new(0.6);
+    let mut doc = exact();
+    doc.lines[1].quantity = doc.lines[1]
+        .quantity
+        .take()
+        .map(|q| q.with_confidence(unsure));
+    let outcome = decide(&doc, &erp());
+    assert_eq!(outcome.verdict, Verdict::Exception);
+    assert_eq!(codes(&outcome), vec![ReasonCode::MissingField]);
+    assert_eq!(outcome.reasons[0].line, Some(2));
+    assert!(
+        outcome.reasons[0].message.contains("quantity"),
+        "{:?}",
+        outcome.reasons
+    );
+
+    let mut doc = exact();
+    for po in &mut doc.references.purchase_orders {
+        po.confidence = unsure;
+    }
+    let outcome = decide(&doc, &erp());
+    assert_eq!(outcome.verdict, Verdict::Exception);
+    assert!(
+        outcome.reasons[0]
+            .message
+            .contains("purchase order reference 4500000001"),
+        "{:?}",
+        outcome.reasons
+    );
+}
+
+#[test]
 fn what_booking_lacks_support_for_is_named_and_nothing_when_all_is_there() {
     let policy = Policy::default();
     let unsupported = |doc: &BusinessDocument| unsupported_for_booking(doc, &policy);
