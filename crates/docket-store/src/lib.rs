@@ -17,6 +17,7 @@ pub mod error;
 pub mod llm;
 pub mod mailbox;
 pub mod model;
+mod portable;
 pub mod postgres;
 pub mod sqlite;
 

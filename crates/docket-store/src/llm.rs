@@ -22,6 +22,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::portable::Portable;
 use crate::{DocumentId, StoreResult};
 
 /// What a cached answer is keyed by.
@@ -197,17 +198,9 @@ where
     })
 }
 
-/// The lookups both adapters run alike: one statement text each (SQLite
-/// reads `$1` like PostgreSQL); rows are decoded by the adapter (see
-/// [`spend_from_row`]).
-pub(crate) struct Portable<'p, DB: sqlx::Database> {
-    /// The adapter's pool.
-    pub pool: &'p sqlx::Pool<DB>,
-    /// The adapter's row decoding.
-    pub decode: fn(&DB::Row) -> StoreResult<LlmSpend>,
-}
-
-impl<DB> Portable<'_, DB>
+/// The `llm_*` lookups both adapters run alike ([`Portable`]); rows are
+/// decoded by the adapter (see [`spend_from_row`]).
+impl<DB> Portable<'_, DB, LlmSpend>
 where
     DB: sqlx::Database,
     for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,

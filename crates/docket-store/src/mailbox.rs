@@ -15,6 +15,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::portable::Portable;
 use crate::{DocumentId, StoreResult};
 
 /// Where intake stands in one folder of one mailbox account.
@@ -180,17 +181,9 @@ where
     })
 }
 
-/// The lookups both adapters run alike: one statement text each (SQLite reads
-/// `$1` and `IS NOT DISTINCT FROM` like PostgreSQL), bound and run the same way;
-/// each adapter decodes the rows with its own `at` (see [`mail_from_row`]).
-pub(crate) struct Portable<'p, DB: sqlx::Database> {
-    /// The adapter's pool.
-    pub pool: &'p sqlx::Pool<DB>,
-    /// The adapter's row decoding.
-    pub decode: fn(&DB::Row) -> StoreResult<MailRecord>,
-}
-
-impl<DB> Portable<'_, DB>
+/// The `mail_log` lookups both adapters run alike ([`Portable`]); each
+/// adapter decodes the rows with its own `at` (see [`mail_from_row`]).
+impl<DB> Portable<'_, DB, MailRecord>
 where
     DB: sqlx::Database,
     for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,

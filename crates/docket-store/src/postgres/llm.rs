@@ -16,9 +16,10 @@ use sqlx::postgres::PgRow;
 
 use super::PgStore;
 use crate::llm::{
-    self, BudgetRequest, LlmCacheKey, LlmDay, LlmSettlement, LlmSpend, LlmStore, Portable,
-    Reservation, ReservationId, SPEND_COLUMNS, count_from,
+    self, BudgetRequest, LlmCacheKey, LlmDay, LlmSettlement, LlmSpend, LlmStore, Reservation,
+    ReservationId, SPEND_COLUMNS, count_from,
 };
+use crate::portable::Portable;
 use crate::{DocumentId, StoreResult};
 
 fn spend_from_row(row: &PgRow) -> StoreResult<LlmSpend> {
@@ -31,7 +32,7 @@ fn spend_from_row(row: &PgRow) -> StoreResult<LlmSpend> {
 }
 
 impl PgStore {
-    fn llm_portable(&self) -> Portable<'_, sqlx::Postgres> {
+    fn llm_portable(&self) -> Portable<'_, sqlx::Postgres, LlmSpend> {
         Portable {
             pool: &self.pool,
             decode: spend_from_row,

@@ -10,9 +10,9 @@ use sqlx::postgres::PgRow;
 
 use super::PgStore;
 use crate::mailbox::{
-    self, MAIL_COLUMNS, MailOutcome, MailRecord, MailboxCursor, MailboxStore, Portable,
-    uid_from_column,
+    self, MAIL_COLUMNS, MailOutcome, MailRecord, MailboxCursor, MailboxStore, uid_from_column,
 };
+use crate::portable::Portable;
 use crate::{DocumentId, StoreResult};
 
 fn mail_from_row(row: &PgRow) -> StoreResult<MailRecord> {
@@ -20,7 +20,7 @@ fn mail_from_row(row: &PgRow) -> StoreResult<MailRecord> {
 }
 
 impl PgStore {
-    fn portable(&self) -> Portable<'_, sqlx::Postgres> {
+    fn portable(&self) -> Portable<'_, sqlx::Postgres, MailRecord> {
         Portable {
             pool: &self.pool,
             decode: mail_from_row,

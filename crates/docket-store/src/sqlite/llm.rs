@@ -17,9 +17,10 @@ use sqlx::sqlite::SqliteRow;
 use super::SqliteStore;
 use super::rows::{now, parse_time, stamp};
 use crate::llm::{
-    self, BudgetRequest, LlmCacheKey, LlmDay, LlmSettlement, LlmSpend, LlmStore, Portable,
-    Reservation, ReservationId, SPEND_COLUMNS, count_from,
+    self, BudgetRequest, LlmCacheKey, LlmDay, LlmSettlement, LlmSpend, LlmStore, Reservation,
+    ReservationId, SPEND_COLUMNS, count_from,
 };
+use crate::portable::Portable;
 use crate::{DocumentId, StoreError, StoreResult};
 
 /// A day as stored: `YYYY-MM-DD`, so text order is day order.
@@ -49,7 +50,7 @@ fn spend_from_row(row: &SqliteRow) -> StoreResult<LlmSpend> {
 }
 
 impl SqliteStore {
-    fn llm_portable(&self) -> Portable<'_, sqlx::Sqlite> {
+    fn llm_portable(&self) -> Portable<'_, sqlx::Sqlite, LlmSpend> {
         Portable {
             pool: &self.pool,
             decode: spend_from_row,

@@ -7,9 +7,9 @@ use sqlx::sqlite::SqliteRow;
 use super::SqliteStore;
 use super::rows::{now, parse_time, stamp};
 use crate::mailbox::{
-    self, MAIL_COLUMNS, MailOutcome, MailRecord, MailboxCursor, MailboxStore, Portable,
-    uid_from_column,
+    self, MAIL_COLUMNS, MailOutcome, MailRecord, MailboxCursor, MailboxStore, uid_from_column,
 };
+use crate::portable::Portable;
 use crate::{DocumentId, StoreResult};
 
 fn mail_from_row(row: &SqliteRow) -> StoreResult<MailRecord> {
@@ -18,7 +18,7 @@ fn mail_from_row(row: &SqliteRow) -> StoreResult<MailRecord> {
 }
 
 impl SqliteStore {
-    fn portable(&self) -> Portable<'_, sqlx::Sqlite> {
+    fn portable(&self) -> Portable<'_, sqlx::Sqlite, MailRecord> {
         Portable {
             pool: &self.pool,
             decode: mail_from_row,
