@@ -67,13 +67,46 @@ const STACK_WORDS: &[(Col, &[&str])] = &[
     ]),
 ];
 
+/// Words (compact) after which a stack only qualifies its column ("Preis
+/// / ohne MwSt.", "Amount / excl. VAT"): what follows does not name it.
+const QUALIFIERS: &[&str] = &[
+    "ohne",
+    "exkl",
+    "inkl",
+    "zzgl",
+    "excl",
+    "incl",
+    "excluding",
+    "including",
+    "exclusief",
+    "inclusief",
+    "hors",
+    "sans",
+    "avec",
+];
+
 /// What a stack of header words names (each word compact, top to bottom),
-/// when the words joined are no known wording.
+/// when the words joined are no known wording: its strongest word, among
+/// the words before a qualifier; failing that, the strongest word a
+/// compound ends with ("VK-Preis" is a price, "Zeilenbetrag" an amount: in
+/// German and Dutch the last part of a compound names the thing).
 pub fn classify(words: &[String]) -> Option<Col> {
-    STACK_WORDS
+    let naming = words
         .iter()
-        .find(|(_, names)| words.iter().any(|w| names.contains(&w.as_str())))
-        .map(|(col, _)| *col)
+        .position(|w| QUALIFIERS.contains(&w.as_str()))
+        .map_or(words, |at| &words[..at]);
+    let find = |matches: &dyn Fn(&str, &str) -> bool| {
+        STACK_WORDS
+            .iter()
+            .find(|(_, names)| {
+                naming
+                    .iter()
+                    .any(|w| names.iter().any(|name| matches(w, name)))
+            })
+            .map(|(col, _)| *col)
+    };
+    find(&|word, name| word == name)
+        .or_else(|| find(&|word, name| name.len() >= 4 && word.ends_with(name)))
 }
 
 #[cfg(test)]
@@ -96,5 +129,13 @@ mod tests {
         );
         assert_eq!(of(&["discount", "or", "charge"]), Some(Col::Discount));
         assert_eq!(of(&["artnrkunde", "artnrlief"]), None);
+    }
+
+    #[test]
+    fn a_qualifier_does_not_name_the_column_and_a_compound_is_named_by_its_end() {
+        assert_eq!(of(&["vkpreis", "ohne", "mwst"]), Some(Col::UnitPrice));
+        assert_eq!(of(&["zeilenbetrag", "ohne", "mwst"]), Some(Col::Amount));
+        assert_eq!(of(&["amount", "excl", "vat"]), Some(Col::Amount));
+        assert_eq!(of(&["mwst", "satz"]), Some(Col::VatRate));
     }
 }
