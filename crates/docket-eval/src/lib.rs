@@ -1,6 +1,7 @@
 //! Scoring Docket's extraction against ground truth (pure: no I/O).
 //!
 //! - [`truth`]: records in the format of `../shared/corpus/truth/dev.json`;
+//! - [`errata`]: corrections where that truth is not what the page shows;
 //! - [`invoice2data`]: that project's expected outputs, mapped to Docket's fields;
 //! - [`norm`]: how a truth value and an extracted value are made comparable;
 //! - [`field`]: the scored fields and what a truth expects of one document;
@@ -11,6 +12,7 @@
 //! `docket eval` reads the files and runs the extractor; this crate only scores.
 
 pub mod compare;
+pub mod errata;
 pub mod error;
 pub mod field;
 pub mod invoice2data;
@@ -20,6 +22,7 @@ pub mod report;
 pub mod truth;
 
 pub use compare::{DocumentScore, FieldScore, Outcome, score_document};
+pub use errata::{Erratum, parse_errata};
 pub use error::EvalError;
 pub use field::{Expected, FieldName, LineValues, Value};
 pub use report::{FieldStats, Report};

@@ -21,7 +21,9 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Args;
 use docket_eval::invoice2data::parse_expected;
-use docket_eval::{DocumentScore, Expected, FieldName, Report, Skip, parse_truth, score_document};
+use docket_eval::{
+    DocumentScore, Expected, FieldName, Report, Skip, parse_errata, parse_truth, score_document,
+};
 use docket_extract::{Extraction, Limits, Reader};
 
 use crate::extract::read_file;
@@ -46,6 +48,10 @@ pub struct EvalArgs {
     /// Print the figures as JSON (the shape is documented in docs/extraction.md).
     #[arg(long)]
     json: bool,
+    /// Corrections to the truth where it is not what the page shows (a JSON
+    /// list of {file, field, page, why}; docs/extraction.md, "Errata").
+    #[arg(long, requires = "truth")]
+    errata: Option<PathBuf>,
     /// Also list every field that is not right, per file (human output only).
     #[arg(long)]
     misses: bool,
@@ -73,13 +79,17 @@ struct Plan {
     /// The fields pooled into `header_accuracy`.
     header: &'static [FieldName],
     title: String,
+    /// Truth fields replaced by an erratum (what the page shows).
+    errata_applied: usize,
 }
 
 /// Runs the command.
 pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let plan = match (&args.invoice2data, &args.truth, &args.root) {
         (Some(dir), _, _) => invoice2data_plan(dir)?,
-        (None, Some(truth), Some(root)) => truth_plan(truth, root, args.visual_only)?,
+        (None, Some(truth), Some(root)) => {
+            truth_plan(truth, root, args.visual_only, args.errata.as_deref())?
+        }
         _ => anyhow::bail!("give --truth FILE --root DIR, or --invoice2data DIR"),
     };
     if plan.jobs.is_empty() {
@@ -92,7 +102,9 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let documents = score_all(&plan.jobs, args.visual_only, limits);
     let report = Report::new(documents, plan.header);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report.to_json())?);
+        let mut json = report.to_json();
+        json["errata_applied"] = plan.errata_applied.into();
+        println!("{}", serde_json::to_string_pretty(&json)?);
     } else {
         let mode = if args.visual_only {
             "visual only: the page, embedded XML ignored"
@@ -104,20 +116,40 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn truth_plan(truth: &Path, root: &Path, visual_only: bool) -> anyhow::Result<Plan> {
+fn truth_plan(
+    truth: &Path,
+    root: &Path,
+    visual_only: bool,
+    errata: Option<&Path>,
+) -> anyhow::Result<Plan> {
     let text = std::fs::read_to_string(truth)
         .with_context(|| format!("cannot read the truth file {}", truth.display()))?;
     let records = parse_truth(&text).with_context(|| truth.display().to_string())?;
+    let errata = match errata {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the errata file {}", path.display()))?;
+            parse_errata(&text).with_context(|| path.display().to_string())?
+        }
+        None => Vec::new(),
+    };
     let mut jobs = Vec::new();
     let mut skipped = BTreeMap::new();
+    let mut errata_applied = 0;
     for record in &records {
         match record.scored(visual_only) {
-            Ok(t) => jobs.push(Job {
-                name: record.file.clone(),
-                path: root.join(&record.file),
-                scenario: record.scenario().to_string(),
-                expected: t.expected(),
-            }),
+            Ok(t) => {
+                let mut expected = t.expected();
+                for erratum in errata.iter().filter(|e| e.file == record.file) {
+                    errata_applied += usize::from(erratum.apply(&mut expected)?);
+                }
+                jobs.push(Job {
+                    name: record.file.clone(),
+                    path: root.join(&record.file),
+                    scenario: record.scenario().to_string(),
+                    expected,
+                });
+            }
             Err(skip) => *skipped.entry(Skip::as_str(skip)).or_default() += 1,
         }
     }
@@ -127,6 +159,7 @@ fn truth_plan(truth: &Path, root: &Path, visual_only: bool) -> anyhow::Result<Pl
         unmapped: BTreeMap::new(),
         header: FieldName::HEADER,
         title: format!("truth {}", truth.display()),
+        errata_applied,
     })
 }
 
@@ -179,6 +212,7 @@ fn invoice2data_plan(dir: &Path) -> anyhow::Result<Plan> {
         // Every field invoice2data gives counts: "how many of its fields".
         header: &FieldName::ALL,
         title: format!("invoice2data expected outputs in {}", dir.display()),
+        errata_applied: 0,
     })
 }
 

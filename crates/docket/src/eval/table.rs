@@ -23,6 +23,12 @@ pub(super) fn print(report: &Report, plan: &Plan, mode: &str, misses: bool) {
         "{} files in {} scenarios{skipped}",
         report.files, report.scenarios
     );
+    if plan.errata_applied > 0 {
+        println!(
+            "{} truth field(s) corrected to what the page shows (--errata)",
+            plan.errata_applied
+        );
+    }
     println!();
     fields_table(report);
     println!();
