@@ -7,10 +7,12 @@
 //! - [`field`]: the scored fields and what a truth expects of one document;
 //! - [`compare`]: one document against its truth, field by field;
 //! - [`lines`]: line items paired one to one, F1 over lines;
-//! - [`report`]: figures per file and per distinct scenario, and the `--json` shape.
+//! - [`report`]: figures per file and per distinct scenario, and the `--json` shape;
+//! - [`calibration`]: how often values are right per band of confidence.
 //!
 //! `docket eval` reads the files and runs the extractor; this crate only scores.
 
+pub mod calibration;
 pub mod compare;
 pub mod errata;
 pub mod error;

@@ -24,6 +24,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::calibration::{Band, bands};
 use crate::compare::{DocumentScore, Outcome, round4};
 use crate::field::FieldName;
 
@@ -76,6 +77,8 @@ pub struct Report {
     pub line_scenarios: usize,
     /// Confidently wrong fields over all files.
     pub confidently_wrong: usize,
+    /// How often values were right per band of Docket's confidence.
+    pub calibration: Vec<Band>,
     /// Every document, in the order given.
     pub documents: Vec<DocumentScore>,
 }
@@ -114,6 +117,7 @@ impl Report {
             line_f1_files: mean(documents.iter().filter_map(|d| d.lines.map(|l| l.f1))),
             line_scenarios: line_means.len(),
             confidently_wrong: documents.iter().map(DocumentScore::confidently_wrong).sum(),
+            calibration: bands(&documents),
             documents,
         }
     }
@@ -140,6 +144,7 @@ impl Report {
             "header_accuracy": self.header_accuracy.map(round4),
             "line_f1": self.line_f1.map(round4),
             "confidently_wrong": self.confidently_wrong,
+            "calibration": self.calibration,
             "documents": self.documents,
         })
     }

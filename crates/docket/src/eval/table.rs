@@ -106,6 +106,21 @@ fn summary(report: &Report) {
         report.confidently_wrong,
         docket_domain::Confidence::REVIEW_THRESHOLD.value()
     );
+    let bands: Vec<String> = report
+        .calibration
+        .iter()
+        .filter(|b| b.fields > 0)
+        .map(|b| {
+            format!(
+                "{:.1}-{:.1}: {} of {} right",
+                b.from, b.to, b.right, b.fields
+            )
+        })
+        .collect();
+    println!(
+        "calibration (values given, by confidence): {}",
+        bands.join("; ")
+    );
     let invalid: Vec<String> = report
         .fields
         .iter()
