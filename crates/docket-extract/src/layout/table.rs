@@ -280,6 +280,19 @@ fn is_totals_line(view: &View, line: usize) -> bool {
     })
 }
 
+/// A line that opens with payment terms or bank details starts the part of
+/// the page after the items: the table has ended, even where no totals
+/// label came first (totals printed after the terms, or on their own).
+fn opens_payment_section(view: &View, line: usize) -> bool {
+    view.lines[line].labels.iter().any(|h| {
+        h.start <= 1
+            && matches!(
+                h.kind,
+                LabelKind::PaymentTerms | LabelKind::Iban | LabelKind::Bic
+            )
+    })
+}
+
 fn is_carry_over(view: &View, line: usize) -> bool {
     view.lines[line]
         .labels
@@ -385,12 +398,20 @@ pub fn find(view: &View) -> Vec<Table> {
         let mut prev_y0 = view.lines[*used.iter().max().unwrap_or(&idx)].bbox.y0;
         let mut next = used.iter().max().copied().unwrap_or(idx) + 1;
         let mut ended = false;
+        let mut page = view.lines[idx].page;
+        let rows_before = table.rows.len();
         while next < view.lines.len() && !ended {
             let l = &view.lines[next];
-            if l.page != view.lines[idx].page || prev_y0 - l.bbox.y1 > ROW_REACH * l.size.max(6.0) {
+            // A header that ends its page with no row under it: the rows
+            // start at the top of the next page.
+            if l.page == page + 1 && table.rows.len() == rows_before {
+                page = l.page;
+                prev_y0 = l.bbox.y0;
+            }
+            if l.page != page || prev_y0 - l.bbox.y1 > ROW_REACH * l.size.max(6.0) {
                 break;
             }
-            if is_header(&header_cells(view, next)) {
+            if is_header(&header_cells(view, next)) || opens_payment_section(view, next) {
                 break;
             }
             if is_totals_line(view, next) {

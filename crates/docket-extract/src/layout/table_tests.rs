@@ -115,6 +115,80 @@ fn table_continues_after_a_repeated_header_and_skips_carry_overs() {
 }
 
 #[test]
+fn a_header_that_ends_its_page_takes_the_rows_at_the_top_of_the_next() {
+    let view = View::new(&[
+        page(
+            1,
+            vec![
+                text(300.0, 60.0, "Lieferadresse: Hauptstraße 1"),
+                header(80.0),
+                text(68.0, 84.0, "Art-Nr-Lief."),
+            ],
+        ),
+        page(
+            2,
+            vec![
+                row(775.0, "1", "NW-1", "Kugelschreiber", "6", "18,90", "113,40"),
+                row(760.0, "2", "NW-2", "Ordner", "24", "2,95", "70,80"),
+                text(700.0, 372.0, "Nettobetrag EUR 184,20"),
+            ],
+        ),
+    ]);
+    let tables = find(&view);
+    assert_eq!(tables.len(), 1);
+    assert_eq!(tables[0].rows, vec![vec![3], vec![4]]);
+    // A header with rows under it on its own page does not reach over.
+    let view = View::new(&[
+        page(
+            1,
+            vec![
+                header(543.0),
+                row(525.0, "1", "NW-1", "Kugelschreiber", "6", "18,90", "113,40"),
+            ],
+        ),
+        page(
+            2,
+            vec![row(
+                775.0,
+                "7",
+                "X-1",
+                "Anlage zum Vertrag",
+                "1",
+                "9,90",
+                "9,90",
+            )],
+        ),
+    ]);
+    assert_eq!(find(&view)[0].rows, vec![vec![1]]);
+}
+
+#[test]
+fn payment_terms_or_bank_details_end_the_table() {
+    let view = View::new(&[page(
+        1,
+        vec![
+            header(543.0),
+            row(525.0, "1", "NW-1", "Kugelschreiber", "6", "18,90", "113,40"),
+            text(505.0, 150.0, "* Herkunftsland: DE"),
+            text(485.0, 60.0, "Zahlungsbedingungen:"),
+            // A second, smaller table (a VAT breakdown) under the terms.
+            line(
+                470.0,
+                &[
+                    ("Befreiung", 60.0),
+                    ("2000,00", 380.0),
+                    ("0", 470.0),
+                    ("0,00", 515.0),
+                ],
+            ),
+        ],
+    )]);
+    let tables = find(&view);
+    assert_eq!(tables[0].rows, vec![vec![1, 2]]);
+    assert!(!tables[0].lines.contains(&3), "the terms are read as terms");
+}
+
+#[test]
 fn a_subtotal_between_sections_does_not_end_the_table() {
     let view = View::new(&[page(
         1,
