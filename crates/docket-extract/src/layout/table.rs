@@ -402,9 +402,13 @@ pub fn find(view: &View) -> Vec<Table> {
         let rows_before = table.rows.len();
         while next < view.lines.len() && !ended {
             let l = &view.lines[next];
-            // A header that ends its page with no row under it: the rows
-            // start at the top of the next page.
-            if l.page == page + 1 && table.rows.len() == rows_before {
+            // The table runs to the foot of its page without a totals line:
+            // a header with no row under it yet has its rows at the top of
+            // the next page; rows go on there when that page opens with an
+            // item (no repeated header).
+            if l.page == page + 1
+                && (table.rows.len() == rows_before || starts_item(view, next, &columns))
+            {
                 page = l.page;
                 prev_y0 = l.bbox.y0;
             }

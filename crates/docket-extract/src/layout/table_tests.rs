@@ -137,29 +137,46 @@ fn a_header_that_ends_its_page_takes_the_rows_at_the_top_of_the_next() {
     let tables = find(&view);
     assert_eq!(tables.len(), 1);
     assert_eq!(tables[0].rows, vec![vec![3], vec![4]]);
-    // A header with rows under it on its own page does not reach over.
+}
+
+#[test]
+fn rows_go_on_at_the_top_of_the_next_page_when_it_opens_with_an_item() {
+    let first = page(
+        1,
+        vec![
+            header(300.0),
+            row(280.0, "1", "NW-1", "Kugelschreiber", "6", "18,90", "113,40"),
+            text(265.0, 142.0, "Bruttopreis: 18,90"),
+        ],
+    );
     let view = View::new(&[
-        page(
-            1,
-            vec![
-                header(543.0),
-                row(525.0, "1", "NW-1", "Kugelschreiber", "6", "18,90", "113,40"),
-            ],
-        ),
+        first.clone(),
         page(
             2,
-            vec![row(
-                775.0,
-                "7",
-                "X-1",
-                "Anlage zum Vertrag",
-                "1",
-                "9,90",
-                "9,90",
-            )],
+            vec![
+                row(775.0, "2", "NW-2", "", "24", "2,95", "70,80"),
+                text(760.0, 142.0, "Ordner"),
+                text(700.0, 372.0, "Nettobetrag EUR 184,20"),
+            ],
         ),
     ]);
-    assert_eq!(find(&view)[0].rows, vec![vec![1]]);
+    let tables = find(&view);
+    assert_eq!(tables.len(), 1);
+    assert_eq!(tables[0].rows, vec![vec![1, 2], vec![3, 4]]);
+    // A next page that opens with anything else is not the table's.
+    let view = View::new(&[
+        first,
+        page(
+            2,
+            vec![
+                text(790.0, 60.0, "Rechnung RE-2026-10481 Seite 2"),
+                row(760.0, "2", "NW-2", "Ordner", "24", "2,95", "70,80"),
+            ],
+        ),
+    ]);
+    let tables = find(&view);
+    assert_eq!(tables[0].rows, vec![vec![1, 2]]);
+    assert!(!tables[0].lines.contains(&3));
 }
 
 #[test]
