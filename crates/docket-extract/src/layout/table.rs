@@ -395,8 +395,9 @@ pub fn find(view: &View) -> Vec<Table> {
             break;
         };
         table.lines.extend(used.iter().copied());
-        let mut prev_y0 = view.lines[*used.iter().max().unwrap_or(&idx)].bbox.y0;
-        let mut next = used.iter().max().copied().unwrap_or(idx) + 1;
+        let header_end = used.iter().max().copied().unwrap_or(idx);
+        let mut prev_y0 = view.lines[header_end].bbox.y0;
+        let mut next = header_end + 1;
         let mut ended = false;
         let mut page = view.lines[idx].page;
         let rows_before = table.rows.len();
@@ -438,7 +439,14 @@ pub fn find(view: &View) -> Vec<Table> {
             } else if starts_item(view, next, &columns)
                 && !completes_row(view, next, &columns, table.rows.last())
             {
-                table.rows.push(vec![next]);
+                let mut row = vec![next];
+                if let Some(above) = overlapping_line_above(view, next, table, header_end) {
+                    if let Some(prev) = table.rows.last_mut().filter(|r| r.len() > 1) {
+                        prev.retain(|&k| k != above);
+                    }
+                    row.push(above);
+                }
+                table.rows.push(row);
                 table.lines.insert(next);
             } else if let Some(row) = table
                 .rows
@@ -457,6 +465,30 @@ pub fn find(view: &View) -> Vec<Table> {
     }
     tables.retain(|t| !t.rows.is_empty());
     tables
+}
+
+/// Whether two lines are printed over one another: cells of one tall row
+/// centred at different heights ("(R) 6,00" half a line above the row's
+/// prices, "(A) 6,00" half a line below).
+pub fn overlap_vertically(view: &View, a: usize, b: usize) -> bool {
+    let (a, b) = (&view.lines[a], &view.lines[b]);
+    let overlap = a.bbox.y1.min(b.bbox.y1) - a.bbox.y0.max(b.bbox.y0);
+    a.page == b.page && overlap > 0.25 * a.size.min(b.size)
+}
+
+/// The line just above a row's first line that is printed over it: part
+/// of this row, not a continuation of the item above (nor a header line).
+fn overlapping_line_above(
+    view: &View,
+    line: usize,
+    table: &Table,
+    header_end: usize,
+) -> Option<usize> {
+    let above = line.checked_sub(1)?;
+    let free = table.rows.last().map_or(above > header_end, |r| {
+        r.first() != Some(&above) && r.contains(&above)
+    });
+    (free && overlap_vertically(view, above, line)).then_some(above)
 }
 
 /// A line holding only an amount (and codes) under a row that lacks one: the
