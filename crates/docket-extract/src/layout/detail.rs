@@ -45,6 +45,22 @@ const ENDINGS: &[&str] = &[
     "", "s", "e", "en", "betrag", "satz", "amount", "bedrag", "montant",
 ];
 
+/// Words that open a note on what an item's amount contains ("Enthält 19 %
+/// Versicherungssteuer = 12,77 €", "Contains deposit 2.50"): the amount is
+/// part of the item's, not another item. In compact form. Not "incl.",
+/// "inkl.": such a line may as well be a charge of its own with its own
+/// quantity ("Incl. Thuiskopieheffing 1 € 4,24").
+const INCLUDED: &[&str] = &[
+    "enthalt",
+    "enthalten",
+    "darin",
+    "contains",
+    "includes",
+    "waarvan",
+    "dont",
+    "comprend",
+];
+
 /// Whether a word names an allowance, a charge or a gross price.
 fn adjustment_word(word: &str) -> bool {
     let key = compact(word);
@@ -60,13 +76,21 @@ fn adjustment_word(word: &str) -> bool {
 pub fn is_detail(view: &View, line: usize) -> bool {
     let l = &view.lines[line];
     let texts = l.texts();
-    // The first words tell: "Rabatt 10 % -5,00", "Artikelrabatt 1: …".
-    let opens_with_adjustment = texts
-        .iter()
-        .filter(|t| t.chars().any(char::is_alphabetic))
-        .take(1)
-        .any(|t| adjustment_word(t));
-    opens_with_adjustment || all_keyed(&texts, view)
+    opens_as_detail(&texts) || all_keyed(&texts, view)
+}
+
+/// The first words tell: "Rabatt 10 % -5,00", "Artikelrabatt 1: …",
+/// "• Beschreibung: Enthält 19 % …" (past bullets and a key of its own).
+fn opens_as_detail(texts: &[&str]) -> bool {
+    for t in texts.iter().filter(|t| t.chars().any(char::is_alphabetic)) {
+        if adjustment_word(t) || INCLUDED.contains(&compact(t).as_str()) {
+            return true;
+        }
+        if !t.ends_with(':') {
+            return false;
+        }
+    }
+    false
 }
 
 /// Every amount on the line stands right after its own label ("Basis:
@@ -100,6 +124,12 @@ mod tests {
         assert!(detail("Zuschlag Versandkosten 137,30 7 % 5,80"));
         assert!(detail("Discount 10 % -5.00"));
         assert!(detail("Basis : 75,00"));
+        assert!(detail("Enthält 16,34 % Versicherungssteuer = 163,40 €"));
+        assert!(detail(
+            "• Beschreibung: Enthält 19% Versicherungssteuer = 12,7726 €"
+        ));
+        assert!(detail("Includes deposit 2.50"));
+        assert!(!detail("Incl. Thuiskopieheffing 1 21% 4,24"));
     }
 
     #[test]
@@ -109,5 +139,7 @@ mod tests {
         assert!(!detail("Charging cable USB-C 2 9.90 19.80"));
         assert!(!detail("Rabattmarken 2 1,00 2,00"));
         assert!(!detail("1 GTIN: 9,9000 20 Stk 19 % 198,00"));
+        assert!(!detail("Farbe: Rabattmarken 2 1,00 2,00"));
+        assert!(!detail("Inkjet cartridge incl. 2 refills 1 24.90 24.90"));
     }
 }

@@ -293,6 +293,22 @@ fn opens_payment_section(view: &View, line: usize) -> bool {
     })
 }
 
+/// A line without numbers in larger type than the table's rows: the
+/// heading of the next section ("Umsatzsteueraufschlüsselung",
+/// "Zahlungsinformationen"), where the table has ended. (Not the header's
+/// size: headers are often set smaller than the rows, and an introduction
+/// between header and rows larger.)
+fn is_section_heading(view: &View, line: usize, table: &Table) -> bool {
+    let l = &view.lines[line];
+    let rows = table
+        .rows
+        .iter()
+        .flatten()
+        .map(|&k| view.lines[k].size)
+        .fold(0.0, f32::max);
+    rows > 0.0 && l.size > 1.25 * rows && find_amounts(&l.texts(), view.notation).is_empty()
+}
+
 fn is_carry_over(view: &View, line: usize) -> bool {
     view.lines[line]
         .labels
@@ -416,7 +432,10 @@ pub fn find(view: &View) -> Vec<Table> {
             if l.page != page || prev_y0 - l.bbox.y1 > ROW_REACH * l.size.max(6.0) {
                 break;
             }
-            if is_header(&header_cells(view, next)) || opens_payment_section(view, next) {
+            if is_header(&header_cells(view, next))
+                || opens_payment_section(view, next)
+                || is_section_heading(view, next, table)
+            {
                 break;
             }
             if is_totals_line(view, next) {

@@ -180,6 +180,37 @@ fn rows_go_on_at_the_top_of_the_next_page_when_it_opens_with_an_item() {
 }
 
 #[test]
+fn a_heading_in_larger_type_ends_the_table() {
+    // 14 pt type over 10 pt rows.
+    let mut words = text(470.0, 60.0, "Umsatzsteueraufschlüsselung").words;
+    for w in &mut words {
+        w.bbox.y1 = w.bbox.y0 + 14.0;
+    }
+    let heading = TextLine::from_words(words).expect("words");
+    let view = View::new(&[page(
+        1,
+        vec![
+            header(543.0),
+            row(525.0, "1", "NW-1", "Kugelschreiber", "6", "18,90", "113,40"),
+            text(510.0, 142.0, "blau"),
+            heading,
+            line(
+                450.0,
+                &[
+                    ("Steuerbefreit", 60.0),
+                    ("nach", 142.0),
+                    ("113,40", 449.0),
+                    ("0,00", 509.0),
+                ],
+            ),
+        ],
+    )]);
+    let tables = find(&view);
+    assert_eq!(tables[0].rows, vec![vec![1, 2]]);
+    assert!(!tables[0].lines.contains(&3));
+}
+
+#[test]
 fn payment_terms_or_bank_details_end_the_table() {
     let view = View::new(&[page(
         1,
