@@ -422,9 +422,9 @@ pub fn find(view: &View) -> Vec<Table> {
             // The table runs to the foot of its page without a totals line:
             // a header with no row under it yet has its rows at the top of
             // the next page; rows go on there when that page opens with an
-            // item (no repeated header).
+            // item or the item above continued (no repeated header).
             if l.page == page + 1
-                && (table.rows.len() == rows_before || starts_item(view, next, &columns))
+                && (table.rows.len() == rows_before || page_goes_on(view, next, &columns))
             {
                 page = l.page;
                 prev_y0 = l.bbox.y0;
@@ -508,6 +508,36 @@ fn overlapping_line_above(
         r.first() != Some(&above) && r.contains(&above)
     });
     (free && overlap_vertically(view, above, line)).then_some(above)
+}
+
+/// How many lines of the item above may open the next page before an item.
+const CARRIED_LINES: usize = 8;
+
+/// Whether the page that starts at line `first` goes on with the table: it
+/// opens with an item, or with a few lines continuing the item above before
+/// one. Those stand in the text columns, indented as the descriptions are;
+/// a letterhead or a repeated header starts at the margin.
+fn page_goes_on(view: &View, first: usize, columns: &[Column]) -> bool {
+    let text_x0 = columns
+        .iter()
+        .filter(|c| matches!(c.col, Col::Description | Col::ItemOrDescription))
+        .map(|c| c.x0)
+        .reduce(f32::min);
+    let page = view.lines[first].page;
+    for k in (first..view.lines.len()).take(CARRIED_LINES) {
+        let l = &view.lines[k];
+        if l.page != page {
+            return false;
+        }
+        if starts_item(view, k, columns) {
+            return true;
+        }
+        let indented = text_x0.is_some_and(|x| l.bbox.x0 >= x - 2.0);
+        if !indented || is_totals_line(view, k) || opens_payment_section(view, k) {
+            return false;
+        }
+    }
+    false
 }
 
 /// A line holding only an amount (and codes) under a row that lacks one: the

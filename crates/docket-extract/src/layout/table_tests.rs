@@ -140,7 +140,7 @@ fn a_header_that_ends_its_page_takes_the_rows_at_the_top_of_the_next() {
 }
 
 #[test]
-fn rows_go_on_at_the_top_of_the_next_page_when_it_opens_with_an_item() {
+fn rows_go_on_at_the_top_of_the_next_page_when_it_opens_with_an_item_or_the_item_above() {
     let first = page(
         1,
         vec![
@@ -163,6 +163,22 @@ fn rows_go_on_at_the_top_of_the_next_page_when_it_opens_with_an_item() {
     let tables = find(&view);
     assert_eq!(tables.len(), 1);
     assert_eq!(tables[0].rows, vec![vec![1, 2], vec![3, 4]]);
+    // It may open with the last lines of the item above, indented as the
+    // descriptions are.
+    let view = View::new(&[
+        first.clone(),
+        page(
+            2,
+            vec![
+                text(790.0, 142.0, "schwarz, mit Clip"),
+                text(778.0, 142.0, "Bruttopreis: 19,90"),
+                row(760.0, "2", "NW-2", "Ordner", "24", "2,95", "70,80"),
+            ],
+        ),
+    ]);
+    let tables = find(&view);
+    assert_eq!(tables[0].rows, vec![vec![1, 2], vec![5]]);
+    assert!(tables[0].lines.contains(&3) && tables[0].lines.contains(&4));
     // A next page that opens with anything else is not the table's.
     let view = View::new(&[
         first,
