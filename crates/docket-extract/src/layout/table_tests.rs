@@ -432,3 +432,47 @@ fn a_header_stacked_over_three_lines_names_its_columns() {
     );
     assert_eq!(tables[0].rows, vec![vec![3]]);
 }
+
+#[test]
+fn a_header_stacked_over_five_lines_is_read_whole() {
+    // The first line naming two columns is the second of five; the last
+    // ("(Art) USt.") must not be taken for a VAT total that ends the table
+    // before its first item, whose description is only "4-".
+    let view = View::new(&[page(
+        1,
+        vec![
+            line(560.0, &[("Art-Nr-Kunde", 84.0), ("Positions-", 484.0)]),
+            line(550.0, &[("Art-Nr-Lief.", 84.0), ("betrag", 508.0)]),
+            line(
+                544.0,
+                &[
+                    ("Pos", 60.0),
+                    ("Beschreibung", 150.0),
+                    ("Nettopreis", 244.0),
+                    ("Menge", 358.0),
+                    ("USt.", 440.0),
+                ],
+            ),
+            line(538.0, &[("Art-Nr", 84.0), ("ohne", 520.0)]),
+            line(527.0, &[("(Art)", 84.0), ("USt.", 520.0)]),
+            line(
+                514.0,
+                &[
+                    ("0", 60.0),
+                    ("4-", 160.0),
+                    ("8,4100", 250.0),
+                    ("1", 358.0),
+                    ("Stk", 370.0),
+                    ("7", 442.0),
+                    ("%", 454.0),
+                    ("8,41", 520.0),
+                ],
+            ),
+            text(502.0, 160.0, "Fahrten-Karte"),
+        ],
+    )]);
+    let tables = find(&view);
+    assert_eq!(tables.len(), 1);
+    assert!(tables[0].columns.iter().any(|c| c.col == Col::Amount));
+    assert_eq!(tables[0].rows, vec![vec![5, 6]]);
+}
