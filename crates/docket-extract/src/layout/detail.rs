@@ -37,6 +37,11 @@ const ADJUSTMENT_STEMS: &[&str] = &[
     "ristourne",
     "majoration",
     "prixbrut",
+    // "abzgl. 16,7 % Rabatt", "zzgl. Versandkosten": less, plus.
+    "abzgl",
+    "abzuglich",
+    "zzgl",
+    "zuzuglich",
 ];
 
 /// Endings a stem may carry and still name the adjustment ("Rabattbetrag",
@@ -83,7 +88,10 @@ pub fn is_detail(view: &View, line: usize) -> bool {
 /// "• Beschreibung: Enthält 19 % …" (past bullets and a key of its own).
 fn opens_as_detail(texts: &[&str]) -> bool {
     for t in texts.iter().filter(|t| t.chars().any(char::is_alphabetic)) {
-        if adjustment_word(t) || INCLUDED.contains(&compact(t).as_str()) {
+        // Words whose boxes overlap are glued ("AbschlagLagerware"): the
+        // first part of a word joined at a capital names it as well.
+        let head = glued_head(t);
+        if adjustment_word(t) || adjustment_word(head) || INCLUDED.contains(&compact(t).as_str()) {
             return true;
         }
         if !t.ends_with(':') {
@@ -91,6 +99,20 @@ fn opens_as_detail(texts: &[&str]) -> bool {
         }
     }
     false
+}
+
+/// The part of a word before a capital that follows a small letter (two
+/// words printed without a gap: "AbschlagLagerware"); the word itself
+/// when there is none.
+fn glued_head(word: &str) -> &str {
+    let mut prev_lower = false;
+    for (i, c) in word.char_indices() {
+        if prev_lower && c.is_uppercase() {
+            return &word[..i];
+        }
+        prev_lower = c.is_lowercase();
+    }
+    word
 }
 
 /// Every amount on the line stands right after its own label ("Basis:
@@ -129,6 +151,11 @@ mod tests {
             "• Beschreibung: Enthält 19% Versicherungssteuer = 12,7726 €"
         ));
         assert!(detail("Includes deposit 2.50"));
+        assert!(detail("abzgl. 16,7% Rabatt -2,00"));
+        assert!(detail("zzgl. Versandkosten 137,30 7 % 5,80"));
+        assert!(detail(
+            "AbschlagLagerware (Bilateral vereinbart) 10 1000,00 -100,00"
+        ));
         assert!(!detail("Incl. Thuiskopieheffing 1 21% 4,24"));
     }
 
@@ -140,6 +167,7 @@ mod tests {
         assert!(!detail("Rabattmarken 2 1,00 2,00"));
         assert!(!detail("1 GTIN: 9,9000 20 Stk 19 % 198,00"));
         assert!(!detail("Farbe: Rabattmarken 2 1,00 2,00"));
+        assert!(!detail("iPhone 15 1 999,00 999,00"));
         assert!(!detail("Inkjet cartridge incl. 2 refills 1 24.90 24.90"));
     }
 }
