@@ -37,12 +37,33 @@ const ADJUSTMENT_STEMS: &[&str] = &[
     "ristourne",
     "majoration",
     "prixbrut",
+    // "abzgl. 16,7 % Rabatt", "zzgl. Versandkosten": less, plus.
+    "abzgl",
+    "abzuglich",
+    "zzgl",
+    "zuzuglich",
 ];
 
 /// Endings a stem may carry and still name the adjustment ("Rabattbetrag",
 /// "Discounts"); "Rabattmarken" names a product.
 const ENDINGS: &[&str] = &[
     "", "s", "e", "en", "betrag", "satz", "amount", "bedrag", "montant",
+];
+
+/// Words that open a note on what an item's amount contains ("Enthält 19 %
+/// Versicherungssteuer = 12,77 €", "Contains deposit 2.50"): the amount is
+/// part of the item's, not another item. In compact form. Not "incl.",
+/// "inkl.": such a line may as well be a charge of its own with its own
+/// quantity ("Incl. Thuiskopieheffing 1 € 4,24").
+const INCLUDED: &[&str] = &[
+    "enthalt",
+    "enthalten",
+    "darin",
+    "contains",
+    "includes",
+    "waarvan",
+    "dont",
+    "comprend",
 ];
 
 /// Whether a word names an allowance, a charge or a gross price.
@@ -60,13 +81,38 @@ fn adjustment_word(word: &str) -> bool {
 pub fn is_detail(view: &View, line: usize) -> bool {
     let l = &view.lines[line];
     let texts = l.texts();
-    // The first words tell: "Rabatt 10 % -5,00", "Artikelrabatt 1: …".
-    let opens_with_adjustment = texts
-        .iter()
-        .filter(|t| t.chars().any(char::is_alphabetic))
-        .take(1)
-        .any(|t| adjustment_word(t));
-    opens_with_adjustment || all_keyed(&texts, view)
+    opens_as_detail(&texts) || all_keyed(&texts, view)
+}
+
+/// The first words tell: "Rabatt 10 % -5,00", "Artikelrabatt 1: …",
+/// "• Beschreibung: Enthält 19 % …" (past bullets and a key of its own).
+fn opens_as_detail(texts: &[&str]) -> bool {
+    for t in texts.iter().filter(|t| t.chars().any(char::is_alphabetic)) {
+        // Words whose boxes overlap are glued ("AbschlagLagerware"): the
+        // first part of a word joined at a capital names it as well.
+        let head = glued_head(t);
+        if adjustment_word(t) || adjustment_word(head) || INCLUDED.contains(&compact(t).as_str()) {
+            return true;
+        }
+        if !t.ends_with(':') {
+            return false;
+        }
+    }
+    false
+}
+
+/// The part of a word before a capital that follows a small letter (two
+/// words printed without a gap: "AbschlagLagerware"); the word itself
+/// when there is none.
+fn glued_head(word: &str) -> &str {
+    let mut prev_lower = false;
+    for (i, c) in word.char_indices() {
+        if prev_lower && c.is_uppercase() {
+            return &word[..i];
+        }
+        prev_lower = c.is_lowercase();
+    }
+    word
 }
 
 /// Every amount on the line stands right after its own label ("Basis:
@@ -100,6 +146,17 @@ mod tests {
         assert!(detail("Zuschlag Versandkosten 137,30 7 % 5,80"));
         assert!(detail("Discount 10 % -5.00"));
         assert!(detail("Basis : 75,00"));
+        assert!(detail("Enthält 16,34 % Versicherungssteuer = 163,40 €"));
+        assert!(detail(
+            "• Beschreibung: Enthält 19% Versicherungssteuer = 12,7726 €"
+        ));
+        assert!(detail("Includes deposit 2.50"));
+        assert!(detail("abzgl. 16,7% Rabatt -2,00"));
+        assert!(detail("zzgl. Versandkosten 137,30 7 % 5,80"));
+        assert!(detail(
+            "AbschlagLagerware (Bilateral vereinbart) 10 1000,00 -100,00"
+        ));
+        assert!(!detail("Incl. Thuiskopieheffing 1 21% 4,24"));
     }
 
     #[test]
@@ -109,5 +166,8 @@ mod tests {
         assert!(!detail("Charging cable USB-C 2 9.90 19.80"));
         assert!(!detail("Rabattmarken 2 1,00 2,00"));
         assert!(!detail("1 GTIN: 9,9000 20 Stk 19 % 198,00"));
+        assert!(!detail("Farbe: Rabattmarken 2 1,00 2,00"));
+        assert!(!detail("iPhone 15 1 999,00 999,00"));
+        assert!(!detail("Inkjet cartridge incl. 2 refills 1 24.90 24.90"));
     }
 }

@@ -13,7 +13,7 @@ use super::found::{CHECKED, Found};
 use super::header::order_numbers;
 use super::labels::{LabelKind, compact};
 use super::numbers::{find_amounts, parse_percent};
-use super::table::{Col, Table, column_at};
+use super::table::{Col, Table, column_at, overlap_vertically};
 use super::triple::{self, Cand, Layout};
 use super::view::View;
 
@@ -64,6 +64,7 @@ fn read_row(view: &View, table: &Table, row: &[usize], currency: Currency) -> Op
             col: col_of(first, m.start, m.end),
         })
         .collect();
+    let nums = with_overlapping_cells(view, row, nums, col_of);
     // Numbers inside the description or item number ("A4", "16 GB") are text,
     // unless the columns turn out not to add up (see `search`).
     let (text_nums, kept): (Vec<Num>, Vec<Num>) = nums.into_iter().partition(|n| {
@@ -262,6 +263,42 @@ fn read_row(view: &View, table: &Table, row: &[usize], currency: Currency) -> Op
     }
     order_reference(view, row, &mut line);
     Some(line)
+}
+
+/// Adds the numbers of lines printed over the row's first line (cells of a
+/// tall row centred at other heights: "(R) 6,00" half a line above the
+/// prices, "(A) 6,00" half a line below) in the number columns the first
+/// line leaves empty. Several may come for one column; the arithmetic
+/// chooses.
+fn with_overlapping_cells(
+    view: &View,
+    row: &[usize],
+    mut nums: Vec<Num>,
+    col_of: impl Fn(usize, usize, usize) -> Col,
+) -> Vec<Num> {
+    let first = row[0];
+    let filled: Vec<Col> = nums.iter().map(|n| n.col).collect();
+    for &other in &row[1..] {
+        if !overlap_vertically(view, first, other) {
+            continue;
+        }
+        let texts = view.lines[other].texts();
+        for m in find_amounts(&texts, view.notation) {
+            let col = col_of(other, m.start, m.end);
+            if matches!(col, Col::Quantity | Col::UnitPrice | Col::Amount) && !filled.contains(&col)
+            {
+                nums.push(Num {
+                    line: other,
+                    start: m.start,
+                    end: m.end,
+                    value: m.value,
+                    decimals: m.decimals,
+                    col,
+                });
+            }
+        }
+    }
+    nums
 }
 
 /// What the header says about the numeric columns.

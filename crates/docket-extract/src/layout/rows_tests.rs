@@ -132,3 +132,49 @@ fn unchecked_values_keep_a_modest_confidence() {
     assert_eq!(amount.value.amount, dec!(9.99));
     assert!(amount.confidence.value() < 0.8);
 }
+
+#[test]
+fn a_quantity_printed_half_a_line_off_its_row_is_the_rows() {
+    // Tall rows whose cells are centred at different heights: the quantity
+    // stands half a line above the prices, a second one half a line below.
+    let item = |y: f32, pos: &str, what: &str, asked: &str, agreed: &str, price: &str, amount| {
+        vec![
+            line(y + 12.0, &[(pos, 60.0), (what, 142.0)]),
+            line(y + 5.0, &[("(R)", 340.0), (asked, 363.0)]),
+            line(y, &[(price, 449.0), (amount, 509.0)]),
+            line(y - 5.0, &[("(A)", 340.0), (agreed, 363.0)]),
+        ]
+    };
+    let mut page_lines = vec![header()];
+    page_lines.extend(item(
+        500.0,
+        "1",
+        "Schrauben",
+        "6,00",
+        "6,00",
+        "10,00",
+        "60,00",
+    ));
+    page_lines.extend(item(
+        450.0, "2", "Muttern", "10,00", "8,00", "2,50", "20,00",
+    ));
+    let lines = lines_of(page_lines);
+    let read: Vec<_> = lines
+        .iter()
+        .map(|l| {
+            (
+                l.quantity.as_ref().map(|f| f.value),
+                l.unit_price.as_ref().map(|f| f.value.amount),
+                l.amount.as_ref().map(|f| f.value.amount),
+            )
+        })
+        .collect();
+    assert_eq!(
+        read,
+        [
+            (Some(dec!(6.00)), Some(dec!(10.00)), Some(dec!(60.00))),
+            // The quantity that gives the amount: the agreed one.
+            (Some(dec!(8.00)), Some(dec!(2.50)), Some(dec!(20.00))),
+        ]
+    );
+}

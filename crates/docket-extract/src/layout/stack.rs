@@ -6,8 +6,10 @@ use super::numbers::find_amounts;
 use super::table::Col;
 use super::view::View;
 
-/// How many lines a header may reach above or below its main line.
-const REACH: usize = 2;
+/// How many lines a header may reach above or below its main line: three,
+/// since the line first found to name two columns may be the second of a
+/// five-line stack ("Art-Nr-Kunde / Art-Nr-Lief. / Pos … / Art-Nr / (Art)").
+const REACH: usize = 3;
 
 /// The lines stacked with a header line: its neighbours on the same page,
 /// each close to the one before, that hold no amounts (nearest first).

@@ -280,6 +280,35 @@ fn is_totals_line(view: &View, line: usize) -> bool {
     })
 }
 
+/// A line that opens with payment terms or bank details starts the part of
+/// the page after the items: the table has ended, even where no totals
+/// label came first (totals printed after the terms, or on their own).
+fn opens_payment_section(view: &View, line: usize) -> bool {
+    view.lines[line].labels.iter().any(|h| {
+        h.start <= 1
+            && matches!(
+                h.kind,
+                LabelKind::PaymentTerms | LabelKind::Iban | LabelKind::Bic
+            )
+    })
+}
+
+/// A line without numbers in larger type than the table's rows: the
+/// heading of the next section ("Umsatzsteueraufschlüsselung",
+/// "Zahlungsinformationen"), where the table has ended. (Not the header's
+/// size: headers are often set smaller than the rows, and an introduction
+/// between header and rows larger.)
+fn is_section_heading(view: &View, line: usize, table: &Table) -> bool {
+    let l = &view.lines[line];
+    let rows = table
+        .rows
+        .iter()
+        .flatten()
+        .map(|&k| view.lines[k].size)
+        .fold(0.0, f32::max);
+    rows > 0.0 && l.size > 1.25 * rows && find_amounts(&l.texts(), view.notation).is_empty()
+}
+
 fn is_carry_over(view: &View, line: usize) -> bool {
     view.lines[line]
         .labels
@@ -382,15 +411,31 @@ pub fn find(view: &View) -> Vec<Table> {
             break;
         };
         table.lines.extend(used.iter().copied());
-        let mut prev_y0 = view.lines[*used.iter().max().unwrap_or(&idx)].bbox.y0;
-        let mut next = used.iter().max().copied().unwrap_or(idx) + 1;
+        let header_end = used.iter().max().copied().unwrap_or(idx);
+        let mut prev_y0 = view.lines[header_end].bbox.y0;
+        let mut next = header_end + 1;
         let mut ended = false;
+        let mut page = view.lines[idx].page;
+        let rows_before = table.rows.len();
         while next < view.lines.len() && !ended {
             let l = &view.lines[next];
-            if l.page != view.lines[idx].page || prev_y0 - l.bbox.y1 > ROW_REACH * l.size.max(6.0) {
+            // The table runs to the foot of its page without a totals line:
+            // a header with no row under it yet has its rows at the top of
+            // the next page; rows go on there when that page opens with an
+            // item or the item above continued (no repeated header).
+            if l.page == page + 1
+                && (table.rows.len() == rows_before || page_goes_on(view, next, &columns))
+            {
+                page = l.page;
+                prev_y0 = l.bbox.y0;
+            }
+            if l.page != page || prev_y0 - l.bbox.y1 > ROW_REACH * l.size.max(6.0) {
                 break;
             }
-            if is_header(&header_cells(view, next)) {
+            if is_header(&header_cells(view, next))
+                || opens_payment_section(view, next)
+                || is_section_heading(view, next, table)
+            {
                 break;
             }
             if is_totals_line(view, next) {
@@ -413,7 +458,14 @@ pub fn find(view: &View) -> Vec<Table> {
             } else if starts_item(view, next, &columns)
                 && !completes_row(view, next, &columns, table.rows.last())
             {
-                table.rows.push(vec![next]);
+                let mut row = vec![next];
+                if let Some(above) = overlapping_line_above(view, next, table, header_end) {
+                    if let Some(prev) = table.rows.last_mut().filter(|r| r.len() > 1) {
+                        prev.retain(|&k| k != above);
+                    }
+                    row.push(above);
+                }
+                table.rows.push(row);
                 table.lines.insert(next);
             } else if let Some(row) = table
                 .rows
@@ -432,6 +484,60 @@ pub fn find(view: &View) -> Vec<Table> {
     }
     tables.retain(|t| !t.rows.is_empty());
     tables
+}
+
+/// Whether two lines are printed over one another: cells of one tall row
+/// centred at different heights ("(R) 6,00" half a line above the row's
+/// prices, "(A) 6,00" half a line below).
+pub fn overlap_vertically(view: &View, a: usize, b: usize) -> bool {
+    let (a, b) = (&view.lines[a], &view.lines[b]);
+    let overlap = a.bbox.y1.min(b.bbox.y1) - a.bbox.y0.max(b.bbox.y0);
+    a.page == b.page && overlap > 0.25 * a.size.min(b.size)
+}
+
+/// The line just above a row's first line that is printed over it: part
+/// of this row, not a continuation of the item above (nor a header line).
+fn overlapping_line_above(
+    view: &View,
+    line: usize,
+    table: &Table,
+    header_end: usize,
+) -> Option<usize> {
+    let above = line.checked_sub(1)?;
+    let free = table.rows.last().map_or(above > header_end, |r| {
+        r.first() != Some(&above) && r.contains(&above)
+    });
+    (free && overlap_vertically(view, above, line)).then_some(above)
+}
+
+/// How many lines of the item above may open the next page before an item.
+const CARRIED_LINES: usize = 8;
+
+/// Whether the page that starts at line `first` goes on with the table: it
+/// opens with an item, or with a few lines continuing the item above before
+/// one. Those stand in the text columns, indented as the descriptions are;
+/// a letterhead or a repeated header starts at the margin.
+fn page_goes_on(view: &View, first: usize, columns: &[Column]) -> bool {
+    let text_x0 = columns
+        .iter()
+        .filter(|c| matches!(c.col, Col::Description | Col::ItemOrDescription))
+        .map(|c| c.x0)
+        .reduce(f32::min);
+    let page = view.lines[first].page;
+    for k in (first..view.lines.len()).take(CARRIED_LINES) {
+        let l = &view.lines[k];
+        if l.page != page {
+            return false;
+        }
+        if starts_item(view, k, columns) {
+            return true;
+        }
+        let indented = text_x0.is_some_and(|x| l.bbox.x0 >= x - 2.0);
+        if !indented || is_totals_line(view, k) || opens_payment_section(view, k) {
+            return false;
+        }
+    }
+    false
 }
 
 /// A line holding only an amount (and codes) under a row that lacks one: the

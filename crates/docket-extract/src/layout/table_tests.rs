@@ -115,6 +115,144 @@ fn table_continues_after_a_repeated_header_and_skips_carry_overs() {
 }
 
 #[test]
+fn a_header_that_ends_its_page_takes_the_rows_at_the_top_of_the_next() {
+    let view = View::new(&[
+        page(
+            1,
+            vec![
+                text(300.0, 60.0, "Lieferadresse: Hauptstraße 1"),
+                header(80.0),
+                text(68.0, 84.0, "Art-Nr-Lief."),
+            ],
+        ),
+        page(
+            2,
+            vec![
+                row(775.0, "1", "NW-1", "Kugelschreiber", "6", "18,90", "113,40"),
+                row(760.0, "2", "NW-2", "Ordner", "24", "2,95", "70,80"),
+                text(700.0, 372.0, "Nettobetrag EUR 184,20"),
+            ],
+        ),
+    ]);
+    let tables = find(&view);
+    assert_eq!(tables.len(), 1);
+    assert_eq!(tables[0].rows, vec![vec![3], vec![4]]);
+}
+
+#[test]
+fn rows_go_on_at_the_top_of_the_next_page_when_it_opens_with_an_item_or_the_item_above() {
+    let first = page(
+        1,
+        vec![
+            header(300.0),
+            row(280.0, "1", "NW-1", "Kugelschreiber", "6", "18,90", "113,40"),
+            text(265.0, 142.0, "Bruttopreis: 18,90"),
+        ],
+    );
+    let view = View::new(&[
+        first.clone(),
+        page(
+            2,
+            vec![
+                row(775.0, "2", "NW-2", "", "24", "2,95", "70,80"),
+                text(760.0, 142.0, "Ordner"),
+                text(700.0, 372.0, "Nettobetrag EUR 184,20"),
+            ],
+        ),
+    ]);
+    let tables = find(&view);
+    assert_eq!(tables.len(), 1);
+    assert_eq!(tables[0].rows, vec![vec![1, 2], vec![3, 4]]);
+    // It may open with the last lines of the item above, indented as the
+    // descriptions are.
+    let view = View::new(&[
+        first.clone(),
+        page(
+            2,
+            vec![
+                text(790.0, 142.0, "schwarz, mit Clip"),
+                text(778.0, 142.0, "Bruttopreis: 19,90"),
+                row(760.0, "2", "NW-2", "Ordner", "24", "2,95", "70,80"),
+            ],
+        ),
+    ]);
+    let tables = find(&view);
+    assert_eq!(tables[0].rows, vec![vec![1, 2], vec![5]]);
+    assert!(tables[0].lines.contains(&3) && tables[0].lines.contains(&4));
+    // A next page that opens with anything else is not the table's.
+    let view = View::new(&[
+        first,
+        page(
+            2,
+            vec![
+                text(790.0, 60.0, "Rechnung RE-2026-10481 Seite 2"),
+                row(760.0, "2", "NW-2", "Ordner", "24", "2,95", "70,80"),
+            ],
+        ),
+    ]);
+    let tables = find(&view);
+    assert_eq!(tables[0].rows, vec![vec![1, 2]]);
+    assert!(!tables[0].lines.contains(&3));
+}
+
+#[test]
+fn a_heading_in_larger_type_ends_the_table() {
+    // 14 pt type over 10 pt rows.
+    let mut words = text(470.0, 60.0, "Umsatzsteueraufschlüsselung").words;
+    for w in &mut words {
+        w.bbox.y1 = w.bbox.y0 + 14.0;
+    }
+    let heading = TextLine::from_words(words).expect("words");
+    let view = View::new(&[page(
+        1,
+        vec![
+            header(543.0),
+            row(525.0, "1", "NW-1", "Kugelschreiber", "6", "18,90", "113,40"),
+            text(510.0, 142.0, "blau"),
+            heading,
+            line(
+                450.0,
+                &[
+                    ("Steuerbefreit", 60.0),
+                    ("nach", 142.0),
+                    ("113,40", 449.0),
+                    ("0,00", 509.0),
+                ],
+            ),
+        ],
+    )]);
+    let tables = find(&view);
+    assert_eq!(tables[0].rows, vec![vec![1, 2]]);
+    assert!(!tables[0].lines.contains(&3));
+}
+
+#[test]
+fn payment_terms_or_bank_details_end_the_table() {
+    let view = View::new(&[page(
+        1,
+        vec![
+            header(543.0),
+            row(525.0, "1", "NW-1", "Kugelschreiber", "6", "18,90", "113,40"),
+            text(505.0, 150.0, "* Herkunftsland: DE"),
+            text(485.0, 60.0, "Zahlungsbedingungen:"),
+            // A second, smaller table (a VAT breakdown) under the terms.
+            line(
+                470.0,
+                &[
+                    ("Befreiung", 60.0),
+                    ("2000,00", 380.0),
+                    ("0", 470.0),
+                    ("0,00", 515.0),
+                ],
+            ),
+        ],
+    )]);
+    let tables = find(&view);
+    assert_eq!(tables[0].rows, vec![vec![1, 2]]);
+    assert!(!tables[0].lines.contains(&3), "the terms are read as terms");
+}
+
+#[test]
 fn a_subtotal_between_sections_does_not_end_the_table() {
     let view = View::new(&[page(
         1,
@@ -293,4 +431,48 @@ fn a_header_stacked_over_three_lines_names_its_columns() {
         ]
     );
     assert_eq!(tables[0].rows, vec![vec![3]]);
+}
+
+#[test]
+fn a_header_stacked_over_five_lines_is_read_whole() {
+    // The first line naming two columns is the second of five; the last
+    // ("(Art) USt.") must not be taken for a VAT total that ends the table
+    // before its first item, whose description is only "4-".
+    let view = View::new(&[page(
+        1,
+        vec![
+            line(560.0, &[("Art-Nr-Kunde", 84.0), ("Positions-", 484.0)]),
+            line(550.0, &[("Art-Nr-Lief.", 84.0), ("betrag", 508.0)]),
+            line(
+                544.0,
+                &[
+                    ("Pos", 60.0),
+                    ("Beschreibung", 150.0),
+                    ("Nettopreis", 244.0),
+                    ("Menge", 358.0),
+                    ("USt.", 440.0),
+                ],
+            ),
+            line(538.0, &[("Art-Nr", 84.0), ("ohne", 520.0)]),
+            line(527.0, &[("(Art)", 84.0), ("USt.", 520.0)]),
+            line(
+                514.0,
+                &[
+                    ("0", 60.0),
+                    ("4-", 160.0),
+                    ("8,4100", 250.0),
+                    ("1", 358.0),
+                    ("Stk", 370.0),
+                    ("7", 442.0),
+                    ("%", 454.0),
+                    ("8,41", 520.0),
+                ],
+            ),
+            text(502.0, 160.0, "Fahrten-Karte"),
+        ],
+    )]);
+    let tables = find(&view);
+    assert_eq!(tables.len(), 1);
+    assert!(tables[0].columns.iter().any(|c| c.col == Col::Amount));
+    assert_eq!(tables[0].rows, vec![vec![5, 6]]);
 }
