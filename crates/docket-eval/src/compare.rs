@@ -139,7 +139,7 @@ fn score_field(
         (None, None) => return None,
         (None, Some(_)) => Outcome::Unexpected,
         (Some(_), None) => Outcome::Missing,
-        (Some(want), Some((value, _))) if want == value => Outcome::Right,
+        (Some(want), Some((value, _))) if agrees(field, want, value) => Outcome::Right,
         (Some(_), Some(_)) => Outcome::Wrong,
     };
     let confidence = got.as_ref().map(|(_, c)| *c);
@@ -157,6 +157,25 @@ fn score_field(
 /// `f32`; printed as an `f64` it would show digits it never had).
 pub(crate) fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
+}
+
+/// Whether Docket's value is the truth's. A VAT id the truth writes in its
+/// national form, without a country prefix (invoice2data's template for a
+/// Polish supplier gives the NIP `7740001454`), is the id Docket reads with
+/// its country's prefix (`PL7740001454`): the same number. A national tax
+/// number that is another number than the VAT id (a German Steuernummer)
+/// never agrees with one.
+fn agrees(field: FieldName, want: &Value, got: &Value) -> bool {
+    if want == got {
+        return true;
+    }
+    match (field, want, got) {
+        (FieldName::SellerVatId | FieldName::BuyerVatId, Value::Text(w), Value::Text(g)) => {
+            let national = !w.starts_with(|c: char| c.is_ascii_alphabetic());
+            national && vat::country(g).is_some() && g.get(2..) == Some(w.as_str())
+        }
+        _ => false,
+    }
 }
 
 /// Whether a truth value is a VAT id or IBAN that Docket's validation refuses.

@@ -173,3 +173,27 @@ fn truth_ids_that_fail_their_check_digits_are_marked() {
     assert!(s.fields[&FieldName::Iban].truth_invalid);
     assert!(!s.fields[&FieldName::BuyerVatId].truth_invalid);
 }
+
+#[test]
+fn a_vat_id_in_its_national_form_is_the_same_number_with_its_prefix() {
+    let want = |id: &str| {
+        let mut e = Expected::default();
+        e.give(FieldName::SellerVatId, FieldName::SellerVatId.normalise(id));
+        e
+    };
+    let mut doc = read_document();
+    doc.seller.vat_id = Some(field("PL7740001454".to_string(), 0.9));
+    let vat = |e: &Expected, doc: &BusinessDocument| {
+        outcome(
+            &score_document("a.txt", "a.txt", e, Ok((doc, "m"))),
+            FieldName::SellerVatId,
+        )
+    };
+    assert_eq!(vat(&want("774-000-14-54"), &doc), Some(Outcome::Right));
+    assert_eq!(vat(&want("PL7740001454"), &doc), Some(Outcome::Right));
+    // Another number, or another country's id, is not the same.
+    assert_eq!(vat(&want("7740001455"), &doc), Some(Outcome::Wrong));
+    assert_eq!(vat(&want("DE7740001454"), &doc), Some(Outcome::Wrong));
+    doc.seller.vat_id = Some(field("DE136695976".to_string(), 0.9));
+    assert_eq!(vat(&want("201/113/40209"), &doc), Some(Outcome::Wrong));
+}

@@ -7,6 +7,7 @@
 //!   and UBL 2.1 Invoice / CreditNote;
 //! - [`pdf`]: PDF access (embedded e-invoice files, text with positions);
 //! - [`layout`]: the deterministic label-and-position extractor over PDF text;
+//! - [`plain`]: plain text (a mail body) set on pages for the layout extractor;
 //! - [`read`]: the entry point, running all of it under [`guard`]'s limits;
 //! - [`isolate`]: the same in a pool of parser processes with real limits.
 
@@ -17,6 +18,7 @@ pub mod instructions;
 pub mod isolate;
 pub mod layout;
 pub mod pdf;
+pub mod plain;
 pub mod read;
 
 pub use error::ExtractError;

@@ -2,27 +2,27 @@
 //!
 //! E-invoice XML is read exactly; a PDF is first searched for an embedded
 //! e-invoice (Factur-X / ZUGFeRD / XRechnung), and only without one is its
-//! visible text read by the layout extractor. Everything runs under [`Limits`]:
+//! visible text read by the layout extractor, as is plain text ([`plain`]). Everything runs under [`Limits`]:
 //! here on a guarded thread ([`read_document`]), or in a parser process
 //! ([`crate::isolate`]), which calls `read_unguarded` itself.
 
 use std::time::{Duration, Instant};
 
 use docket_domain::media;
-use docket_domain::{BusinessDocument, DocumentKind, Evidence, ExtractorKind, Field, SourceSyntax};
+use docket_domain::{BusinessDocument, SourceSyntax};
 use serde::{Deserialize, Serialize};
 
 use crate::guard::run_guarded;
 use crate::pdf::text::PdfText;
 use crate::pdf::text::poppler::Budget;
-use crate::{ExtractError, einvoice, layout, pdf};
+use crate::{ExtractError, einvoice, layout, pdf, plain};
 
 /// Limits for reading one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Limits {
     /// Largest file accepted, in bytes.
     pub max_bytes: usize,
-    /// Most pages read from a PDF.
+    /// Most pages read from a PDF (and laid out from a plain text).
     pub max_pages: usize,
     /// Time budget for one file.
     pub time_budget: Duration,
@@ -50,7 +50,7 @@ pub enum InputKind {
     Pdf,
     /// An XML file.
     Xml,
-    /// Plain text (an e-mail body).
+    /// Plain text (an e-mail body, a `.txt` file).
     Text,
 }
 
@@ -158,7 +158,7 @@ fn read_with(
     match kind {
         InputKind::Xml => read_xml(bytes),
         InputKind::Pdf => read_pdf(bytes, limits.max_pages, &budget, embedded),
-        InputKind::Text => Ok(read_text(bytes)),
+        InputKind::Text => Ok(plain::read(bytes, limits.max_pages)),
     }
 }
 
@@ -238,32 +238,6 @@ fn from_text(text: PdfText) -> Result<Extraction, ExtractError> {
     })
 }
 
-/// A mail body: kept as a document of kind `other` so a person sees it.
-fn read_text(bytes: &[u8]) -> Extraction {
-    let text = String::from_utf8_lossy(bytes);
-    let snippet: String = text.chars().take(200).collect();
-    let kind = Field::new(
-        DocumentKind::Other,
-        Evidence {
-            extractor: ExtractorKind::Derived,
-            page: None,
-            bbox: None,
-            source_text: Some(snippet),
-            locator: Some("mail body".to_string()),
-        },
-    );
-    let mut document = BusinessDocument::empty(kind, SourceSyntax::MailBody);
-    document
-        .header
-        .notes
-        .push(text.chars().take(2000).collect());
-    Extraction {
-        document,
-        method: "mail body".to_string(),
-        text: Some(text.into_owned()),
-    }
-}
-
 fn syntax_name(syntax: SourceSyntax) -> &'static str {
     match syntax {
         SourceSyntax::Cii => "CII",
@@ -279,6 +253,7 @@ fn syntax_name(syntax: SourceSyntax) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use docket_domain::DocumentKind;
 
     #[test]
     fn media_types_map_to_input_kinds() {

@@ -3,7 +3,8 @@
 //! Two sources of truth: a truth file in the format of
 //! `../shared/corpus/truth/dev.json` (`--truth FILE --root DIR`), or
 //! invoice2data's expected outputs (`--invoice2data DIR`, a folder of
-//! `<name>.json` beside the invoice `<name>.pdf`). Files are read in parallel
+//! `<name>.json` beside the invoice `<name>.pdf`, or the text `<name>.txt`
+//! invoice2data was given for some suppliers). Files are read in parallel
 //! (one worker per available core) with progress on stderr; a file that cannot
 //! be read scores as all-empty with its reason, it never stops the run.
 //! Scoring itself is `docket_eval`'s; docs/extraction.md explains the figures.
@@ -38,7 +39,7 @@ pub struct EvalArgs {
     #[arg(long)]
     root: Option<PathBuf>,
     /// Score invoice2data's expected outputs instead: a folder of `<name>.json`
-    /// beside the invoice `<name>.pdf` (invoice2data's tests/compare).
+    /// beside the invoice `<name>.pdf` or `<name>.txt` (invoice2data's tests/compare).
     #[arg(long, conflicts_with_all = ["truth", "root"])]
     invoice2data: Option<PathBuf>,
     /// Measure the page itself: ignore attached and embedded XML, and score
@@ -257,7 +258,7 @@ fn score_job(job: &Job, visual_only: bool, limits: Limits) -> DocumentScore {
     score_document(&job.name, &job.scenario, &job.expected, reading)
 }
 
-/// The one document of a PDF or XML file, read as `docket extract` reads it.
+/// The one document of a PDF, XML or text file, read as `docket extract` reads it.
 fn read(path: &Path, visual_only: bool, limits: Limits) -> Result<Extraction, String> {
     let reader = if visual_only {
         Reader::VisualInProcess

@@ -16,7 +16,7 @@ use serde::Serialize;
 /// Arguments of `docket extract`.
 #[derive(Args)]
 pub struct ExtractArgs {
-    /// PDF, XML or EML files.
+    /// PDF, XML, EML or plain-text (.txt) files.
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Print JSON: a list of {file, part, method, document}, `document` per schemas/business-document.json.
@@ -89,8 +89,8 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// Reads one file: a PDF or XML document, or every document a mail carries
-/// (with the name of the part it came from).
+/// Reads one file: a PDF, XML or plain-text (`.txt`) document, or every
+/// document a mail carries (with the name of the part it came from).
 pub fn read_file(
     reader: &Reader,
     path: &Path,
@@ -125,7 +125,11 @@ pub fn read_file(
             Ok(out)
         }
         other => {
-            let kind = InputKind::from_media_type(other).ok_or("not a PDF, XML or e-mail file")?;
+            // Text has no signature to sniff: a `.txt` file is taken at its name.
+            let text = name.to_ascii_lowercase().ends_with(".txt");
+            let kind = InputKind::from_media_type(other)
+                .or(text.then_some(InputKind::Text))
+                .ok_or("not a PDF, XML, e-mail or .txt file")?;
             let e = reader
                 .read(bytes, kind, limits)
                 .map_err(|e| e.to_string())?;

@@ -36,9 +36,15 @@ fn eval_json(extra: &[&str]) -> Value {
         truth.to_str().unwrap(),
         "--root",
         root.to_str().unwrap(),
-        "--json",
     ];
     args.extend_from_slice(extra);
+    json_of(&args)
+}
+
+/// The `--json` report of a run that must succeed.
+fn json_of(args: &[&str]) -> Value {
+    let mut args = args.to_vec();
+    args.push("--json");
     let out = eval(&args);
     assert!(
         out.status.success(),
@@ -65,8 +71,10 @@ fn json_has_the_documented_shape() {
     assert_eq!(
         keys,
         [
+            "calibration",
             "confidently_wrong",
             "documents",
+            "errata_applied",
             "fields",
             "files",
             "header_accuracy",
@@ -74,6 +82,24 @@ fn json_has_the_documented_shape() {
             "scenarios"
         ]
     );
+    // The bands at or above the auto-book threshold hold exactly the
+    // confidently wrong values.
+    let bands = r["calibration"].as_array().unwrap();
+    assert_eq!(bands.len(), 4);
+    let wrong_from = |from: f64| -> u64 {
+        bands
+            .iter()
+            .filter(|b| b["from"].as_f64().unwrap() >= from)
+            .map(|b| b["wrong"].as_u64().unwrap())
+            .sum()
+    };
+    assert_eq!(wrong_from(0.7), r["confidently_wrong"].as_u64().unwrap());
+    for b in bands {
+        assert_eq!(
+            b["fields"].as_u64().unwrap(),
+            b["right"].as_u64().unwrap() + b["wrong"].as_u64().unwrap()
+        );
+    }
     for (name, field) in r["fields"].as_object().unwrap() {
         let mut keys: Vec<&String> = field.as_object().unwrap().keys().collect();
         keys.sort();
@@ -188,13 +214,7 @@ fn invoice2data_outputs_are_scored_by_docket_field() {
              "partner_website": "nordwind-buero.example", "desc": "Invoice from Nordwind"}]"#,
     )
     .unwrap();
-    let out = eval(&["--invoice2data", dir.path().to_str().unwrap(), "--json"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = json_of(&["--invoice2data", dir.path().to_str().unwrap()]);
     assert_eq!(r["files"], 1);
     for field in ["number", "gross", "net", "issue_date", "currency"] {
         assert_eq!(r["fields"][field]["accuracy"], 1.0, "{field}: {r}");
@@ -205,6 +225,28 @@ fn invoice2data_outputs_are_scored_by_docket_field() {
     let out = eval(&["--invoice2data", dir.path().to_str().unwrap()]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("issuer ×1"), "{text}");
+}
+
+#[test]
+fn invoice2data_reads_a_text_input_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("kiosk.txt"),
+        "Faktura VAT nr FV/7/2024          Data wystawienia: 2024-03-05\n\n\
+         Wartość netto:      100,00 PLN\nKwota VAT:           23,00 PLN\n\
+         Wartość brutto:     123,00 PLN\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("kiosk.json"),
+        r#"[{"issuer": "Kiosk", "invoice_number": "FV/7/2024", "amount": 123.0,
+             "date": "2024-03-05", "currency": "PLN"}]"#,
+    )
+    .unwrap();
+    let r = json_of(&["--invoice2data", dir.path().to_str().unwrap()]);
+    assert_eq!(r["files"], 1);
+    assert_eq!(r["documents"][0]["method"], "plain text, 5 lines", "{r}");
+    assert_eq!(r["header_accuracy"], 1.0, "{r}");
 }
 
 #[test]

@@ -23,9 +23,10 @@ use serde_json::Value;
 /// field wrong, fails here.
 const MIN_VISUAL_HEADER_ACCURACY: f64 = 0.98;
 const MIN_VISUAL_LINE_F1: f64 = 0.90;
-/// invoice2data (default path), measured there too: 64 of its 75 fields
-/// right (0.8533), none confidently wrong; line F1 0.758.
-const MIN_INVOICE2DATA_HEADER_ACCURACY: f64 = 0.85;
+/// invoice2data (default path): 68 of its 75 fields right (0.9067), none
+/// confidently wrong, since plain text (`Orlen.txt`, Polish) is read by the
+/// layout extractor (64, 0.8533, at 9c52cd7); line F1 0.758.
+const MIN_INVOICE2DATA_HEADER_ACCURACY: f64 = 0.90;
 const MIN_INVOICE2DATA_LINE_F1: f64 = 0.75;
 
 fn corpus() -> Option<PathBuf> {

@@ -142,11 +142,35 @@ fn an_order_written_in_the_body_is_read_as_the_body() {
     assert_success(&out);
     let docs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(docs[0]["part"], "body.txt");
-    assert_eq!(docs[0]["method"], "mail body");
+    // Read as plain text; nothing invoice-like in it, so kept for a person.
+    assert_eq!(docs[0]["method"], "plain text, 1 line");
+    assert_eq!(docs[0]["document"]["header"]["kind"]["value"], "other");
     assert!(
         docs[0]["document"].to_string().contains("10 Kartons"),
         "{docs}"
     );
+}
+
+#[test]
+fn a_text_file_is_read_as_plain_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let txt = dir.path().join("rechnung.txt");
+    std::fs::write(
+        &txt,
+        "Rechnung Nr. 2026-0815\nRechnungsdatum: 02.11.2026\n\n\
+         Nettobetrag        100,00 EUR\nMwSt 19 %           19,00 EUR\n\
+         Gesamtbetrag       119,00 EUR\n",
+    )
+    .unwrap();
+    let out = extract(&[&txt], true);
+    assert_success(&out);
+    let docs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(docs[0]["method"], "plain text, 6 lines");
+    let doc = &docs[0]["document"];
+    assert_eq!(doc["header"]["kind"]["value"], "invoice");
+    assert_eq!(doc["header"]["syntax"], "mail_body");
+    assert_eq!(doc["header"]["number"]["value"], "2026-0815");
+    assert_eq!(doc["totals"]["gross"]["value"]["amount"], "119.00");
 }
 
 #[test]

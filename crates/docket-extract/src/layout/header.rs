@@ -51,7 +51,7 @@ fn is_filler(token: &str) -> bool {
     let c = compact(token);
     matches!(
         c.as_str(),
-        "" | "nr" | "no" | "n" | "number" | "nummer" | "numero" | "num" | "ref"
+        "" | "nr" | "no" | "n" | "number" | "nummer" | "numero" | "numer" | "num" | "ref"
     ) || token.starts_with('(')
 }
 
@@ -113,7 +113,7 @@ pub fn is_number_word(token: &str) -> bool {
     let c = compact(token);
     matches!(
         c.as_str(),
-        "nr" | "no" | "n" | "number" | "nummer" | "numero"
+        "nr" | "no" | "n" | "number" | "nummer" | "numero" | "numer"
     ) || token.starts_with('#')
 }
 
@@ -131,9 +131,11 @@ fn titled_number(tokens: &[&str]) -> Option<(usize, String)> {
     Some((nr + i, id))
 }
 
-/// Words that join a document number to its date ("vom", "du", "issued at").
+/// Words that join a document number to its date ("vom", "du", "issued at",
+/// "z dnia").
 const DATE_CONNECTORS: &[&str] = &[
-    "vom", "von", "from", "dated", "du", "van", "issued", "at", "le", "dd", "of", "date",
+    "vom", "von", "from", "dated", "du", "van", "issued", "at", "le", "dd", "of", "date", "z",
+    "dnia",
 ];
 
 /// Reads all header values.
@@ -395,6 +397,8 @@ fn kind(view: &View) -> Option<Found<DocumentKind>> {
                 "creditmemo",
                 "creditfactuur",
                 "avoir",
+                "korygujac",
+                "korekt",
             ]
             .iter()
             .any(|w| label.contains(w));

@@ -1,10 +1,15 @@
-//! The label vocabulary: what invoices in English, German, Dutch and French
-//! write next to the values Docket reads.
+//! The label vocabulary: what invoices in English, German, Dutch, French
+//! and Polish write next to the values Docket reads.
 //!
 //! Labels are compared in a compact form (lower case, accents folded, only
 //! letters and digits), so `Rechnungs-Nr.:`, `Rechnungsnr` and `RECHNUNGS NR`
 //! are one label, and a label broken into pieces by the PDF (`F actuurnummer`)
 //! still matches. To support another wording, add it to [`LABELS`].
+//!
+//! A few labels name a national identifier scheme ("NIP", "Nr rachunku"):
+//! the value after them may be printed without the country prefix its
+//! international form (VAT id, IBAN) starts with, and the label's hit
+//! carries that country ([`LabelHit::country`]).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -77,6 +82,9 @@ pub struct LabelDef {
     pub below: bool,
     /// The wordings, as printed.
     pub phrases: &'static [&'static str],
+    /// The country whose national form a value after these wordings may be
+    /// printed in (see the module docs).
+    pub country: Option<&'static str>,
 }
 
 use LabelKind::*;
@@ -92,6 +100,26 @@ const fn def(
         priority,
         below,
         phrases,
+        country: None,
+    }
+}
+
+/// Wordings of one country after which an identifier may stand in its
+/// national form, without the country prefix its international form starts
+/// with: the Polish NIP is the VAT id without `PL`, the Polish account
+/// number (NRB) the IBAN without `PL`. The label names the scheme, so the
+/// prefix is known; the identifier's own check digits still decide.
+const fn national(
+    country: &'static str,
+    kind: LabelKind,
+    phrases: &'static [&'static str],
+) -> LabelDef {
+    LabelDef {
+        kind,
+        priority: 3,
+        below: true,
+        phrases,
+        country: Some(country),
     }
 }
 
@@ -106,42 +134,54 @@ pub static LABELS: &[LabelDef] = &[
         "Factuurnr.", "Factuur nr.", "Creditnotanummer", "Creditnota nr.", "Numéro de facture",
         "N° de facture", "N° facture", "Facture n°", "Numéro facture", "Avoir n°", "Numéro d'avoir",
         "Document number", "Document no.",
+        "Faktura nr", "Faktura VAT nr", "Faktura numer", "Faktura VAT numer", "Numer faktury",
+        "Nr faktury", "Faktura korygująca nr", "Faktura VAT korygująca nr", "Korekta nr",
+        "Numer korekty", "Nr dokumentu", "Numer dokumentu",
     ]),
     def(CreditNoteTitle, 1, true, &[
         "Gutschrift", "Credit note", "Credit memo", "Creditnota", "Creditfactuur", "Avoir",
         "Facture d'avoir",
+        "Faktura korygująca", "Faktura VAT korygująca", "Korekta faktury",
+        "Korekta faktury VAT",
     ]),
     def(InvoiceTitle, 1, true, &[
         "Rechnung", "Invoice", "Tax invoice", "Factuur", "Facture", "Bill", "Rechnungskorrektur",
         "Korrekturrechnung", "Stornorechnung", "Rechnungsberichtigung", "Invoice correction",
         "Corrected invoice", "Facture rectificative", "Rectificatie", "Proforma",
         "Pro-forma invoice",
+        "Faktura", "Faktura VAT", "Faktura zaliczkowa", "Faktura końcowa", "Faktura proforma",
     ]),
     def(OrderTitle, 1, true, &[
         "Order change", "Order response", "Order confirmation", "Purchase order change",
         "Purchase order response", "Auftragsbestätigung", "Bestellbestätigung", "Bestelländerung",
         "Orderbevestiging", "Orderwijziging", "Confirmation de commande",
         "Modification de commande", "Réponse à la commande",
+        "Potwierdzenie zamówienia", "Zmiana zamówienia",
     ]),
     def(IssueDate, 3, true, &[
         "Rechnungsdatum", "Rechnungs-Datum", "Datum der Rechnung", "Belegdatum", "Beleg-Datum",
         "Gutschriftsdatum", "Invoice date", "Date of invoice", "Issue date", "Date of issue",
         "Invoice dated", "Factuurdatum", "Factuur datum", "Creditnotadatum", "Date de facture",
         "Date de facturation", "Date facture", "Date d'émission",
+        "Data wystawienia", "Data wystawienia faktury", "Miejsce i data wystawienia",
+        "Data faktury", "Data dokumentu",
     ]),
     def(IssueDate, 1, true, &[
-        "Datum", "Date", "Dated",
+        "Datum", "Date", "Dated", "Data",
     ]),
     def(DueDate, 3, true, &[
         "Fälligkeitsdatum", "Fällig am", "Fälligkeit", "Zahlbar bis", "Zahlungsziel", "Due date",
         "Payment due", "Payment due date", "Due", "Vervaldatum", "Vervaldag",
         "Uiterste betaaldatum", "Te betalen voor", "Date d'échéance", "Échéance",
         "Date limite de paiement", "A payer avant le",
+        "Termin płatności", "Termin zapłaty", "Płatne do", "Płatność do", "Zapłata do",
     ]),
     def(DeliveryDate, 2, true, &[
         "Lieferdatum", "Leistungsdatum", "Liefer- und Leistungsdatum", "Liefertermin",
         "Delivery date", "Date of delivery", "Service date", "Leverdatum", "Afleverdatum",
         "Date de livraison",
+        "Data sprzedaży", "Data dostawy", "Data wykonania usługi",
+        "Data dostawy/wykonania usługi", "Data zakończenia dostawy",
     ]),
     def(OrderReference, 3, true, &[
         "Ihre Bestellung", "Ihre Bestellungen", "Ihre Bestellnummer", "Ihre Bestell-Nr.",
@@ -154,11 +194,14 @@ pub static LABELS: &[LabelDef] = &[
         "Votre commande", "Vos commandes", "Votre commande n°", "Votre référence de commande",
         "N° de commande", "Numéro de commande", "Bon de commande", "Référence commande",
         "Commande n°",
+        "Zamówienie", "Nr zamówienia", "Numer zamówienia", "Nr zam.",
+        "Państwa zamówienie", "Wasze zamówienie", "Zamówienie klienta",
     ]),
     def(CustomerNumber, 2, true, &[
         "Kundennummer", "Kunden-Nr.", "Kundennr.", "Ihre Kundennummer", "Customer number",
         "Customer no.", "Customer ID", "Account number", "Klantnummer", "Klantnr.",
         "Debiteurnummer", "Numéro client", "N° client", "Code client", "Réf. client",
+        "Nr klienta", "Numer klienta", "Kod klienta", "Nr odbiorcy",
     ]),
     def(LineTotal, 2, false, &[
         "Positionssumme", "Summe Positionen", "Warenwert", "Line total", "Lines total",
@@ -173,6 +216,8 @@ pub static LABELS: &[LabelDef] = &[
         "Excl. BTW", "Subtotaal ex. BTW", "Subtotaal excl. BTW", "Netto bedrag", "Total HT",
         "Montant HT", "Montant total HT", "Total hors taxes", "Sous-total HT",
         "Total amount without VAT", "Total net amount", "Total excl. tax", "Net total amount",
+        "Wartość netto", "Razem netto", "Suma netto", "Łącznie netto", "Kwota netto",
+        "Razem wartość netto",
     ]),
     def(NetTotal, 2, false, &[
         "Netto", "Net", "Subtotal", "Sub-total", "Sous-total", "Subtotaal",
@@ -187,15 +232,20 @@ pub static LABELS: &[LabelDef] = &[
         "zuzüglich Umsatzsteuer", "zuzüglich MwSt.", "Zuzügl. USt", "Steuerbetrag", "VAT amount",
         "Total VAT", "VAT total", "Total tax", "Tax amount", "Sales tax", "BTW bedrag",
         "BTW-bedrag", "Totaal BTW", "Montant TVA", "Total TVA",
+        "Kwota VAT", "Wartość VAT", "Razem VAT", "Suma VAT", "Łącznie VAT", "Podatek VAT",
+        "Kwota podatku",
     ]),
     def(TaxTotal, 2, false, &[
         "MwSt.", "USt.", "Umsatzsteuer", "Mehrwertsteuer", "VAT", "Tax", "BTW", "TVA",
+        "Podatek",
     ]),
     def(AmountDue, 3, false, &[
         "Zahlbetrag", "Zu zahlen", "Zu zahlender Betrag", "Offener Betrag", "Amount due",
         "Balance due", "Total due", "Total amount due", "Amount payable", "Due payable",
         "Te betalen", "Openstaand bedrag", "Net à payer", "Somme à payer", "Montant à payer",
         "Reste à payer", "Total à payer",
+        "Do zapłaty", "Razem do zapłaty", "Kwota do zapłaty", "Pozostało do zapłaty",
+        "Pozostaje do zapłaty", "Należność", "Należność ogółem", "Suma do zapłaty",
     ]),
     def(GrossTotal, 3, false, &[
         "Gesamtbetrag", "Rechnungsbetrag", "Rechnungssumme", "Bruttobetrag", "Bruttosumme",
@@ -207,13 +257,17 @@ pub static LABELS: &[LabelDef] = &[
         "Bedrag inclusief BTW", "Factuurtotaal", "Factuur totaal", "Factuurbedrag", "Total TTC",
         "Montant TTC", "Montant total TTC", "Total facture", "Montant total", "Total gross amount",
         "Gross amount", "Total amount with VAT", "Total incl. tax", "Total amount incl. VAT",
+        "Wartość brutto", "Razem brutto", "Suma brutto", "Łącznie brutto", "Kwota brutto",
+        "Razem wartość brutto",
     ]),
     def(GrossTotal, 2, false, &[
         "Brutto", "Total", "Totaal", "Summe", "Gesamt",
+        "Razem", "Suma", "Łącznie", "Ogółem",
     ]),
     def(Prepaid, 2, false, &[
         "Erhaltene Anzahlungen", "Anzahlung", "Bereits bezahlt", "Amount paid", "Prepaid", "Paid",
         "Reeds betaald", "Acompte", "Déjà payé",
+        "Zapłacono", "Wpłacono", "Zaliczka", "Otrzymana zaliczka",
     ]),
     def(Iban, 3, true, &[
         "IBAN", "IBAN-Nr.", "IBAN Nr.", "Verkäufer-IBAN", "Lieferanten-IBAN", "Seller IBAN",
@@ -227,6 +281,7 @@ pub static LABELS: &[LabelDef] = &[
     ]),
     def(Bic, 3, true, &[
         "BIC", "SWIFT", "BIC/SWIFT", "SWIFT/BIC", "Swift code", "BIC-Code",
+        "Kod SWIFT", "Kod BIC",
     ]),
     def(BuyerVatId, 3, true, &[
         "Ihre USt-IdNr.", "Ihre USt-ID", "Ihre USt.-IdentNr.", "Ihre UStId", "Kunden-USt-ID",
@@ -241,6 +296,14 @@ pub static LABELS: &[LabelDef] = &[
         "BTW nummer", "BTW-nr.", "BTW-id", "N° TVA", "N° de TVA", "TVA intracommunautaire",
         "N° TVA intracommunautaire", "Numéro de TVA", "N° de TVA intracommunautaire",
     ]),
+    national("PL", BuyerVatId, &["NIP nabywcy", "NIP odbiorcy"]),
+    national("PL", VatId, &[
+        "NIP", "Nr NIP", "NIP sprzedawcy", "NIP UE", "Numer VAT UE", "Nr VAT UE", "VAT UE",
+    ]),
+    national("PL", Iban, &[
+        "Nr rachunku", "Numer rachunku", "Nr rachunku bankowego", "Numer rachunku bankowego",
+        "Rachunek bankowy", "Rachunek nr", "Nr konta", "Numer konta", "Konto bankowe", "Konto nr",
+    ]),
     def(TaxNumber, 2, true, &[
         "Steuernummer", "Steuer-Nr.", "St.-Nr.", "Steuernr.",
     ]),
@@ -248,24 +311,29 @@ pub static LABELS: &[LabelDef] = &[
         "Zahlungsbedingungen", "Zahlungsbedingung", "Zahlungskonditionen", "Payment terms",
         "Terms of payment", "Betalingsvoorwaarden", "Betalingstermijn", "Betalingsconditie",
         "Conditions de paiement", "Conditions de règlement", "Modalités de paiement",
+        "Warunki płatności",
     ]),
     def(Currency, 2, true, &[
         "Währung", "Rechnungswährung", "Currency", "Valuta", "Devise", "Beträge in",
         "Alle Beträge in", "Amounts in", "All amounts in", "Bedragen in", "Montants en",
+        "Waluta", "Waluta faktury", "Kwoty w",
     ]),
     def(SellerSection, 1, false, &[
         "Verkäufer", "Lieferant", "Rechnungsersteller", "Seller", "Supplier", "Vendor", "Sold by",
         "Leverancier", "Verkoper", "Fournisseur", "Vendeur", "Émetteur",
+        "Sprzedawca", "Sprzedający", "Wystawca", "Dostawca",
     ]),
     def(BuyerSection, 1, false, &[
         "Käufer", "Rechnungsempfänger", "Käufer/Leistungsempfänger", "Leistungsempfänger", "Kunde",
         "Buyer", "Customer", "Bill to", "Billed to", "Invoice to", "Invoice address",
         "Billing address", "Sold to", "Factuuradres", "Klant", "Koper", "Afnemer", "Acheteur",
         "Client", "Facturé à", "Adresse de facturation", "Destinataire",
+        "Nabywca", "Kupujący", "Odbiorca", "Płatnik",
     ]),
     def(CarryOver, 1, false, &[
         "Übertrag", "Zwischensumme", "Carried forward", "Carry forward", "Brought forward",
         "Transport", "Report", "A reporter", "À reporter",
+        "Z przeniesienia", "Do przeniesienia",
     ]),
 ];
 
@@ -282,6 +350,8 @@ pub struct LabelHit {
     pub start: usize,
     /// One past its last word.
     pub end: usize,
+    /// The country of a national form the value may be printed in.
+    pub country: Option<&'static str>,
 }
 
 /// Folds a text into the form labels are compared in.
@@ -302,24 +372,29 @@ pub fn compact(text: &str) -> String {
     out
 }
 
-/// Appends a lower-case non-ASCII letter with its accent folded away.
+/// Appends a lower-case non-ASCII letter with its accent folded away (also
+/// the Polish letters, which texts without them spell plain: "Ilosc").
 fn fold_into(out: &mut String, c: char) {
     match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => out.push('a'),
-        'ç' => out.push('c'),
-        'è' | 'é' | 'ê' | 'ë' => out.push('e'),
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ą' => out.push('a'),
+        'ç' | 'ć' => out.push('c'),
+        'è' | 'é' | 'ê' | 'ë' | 'ę' => out.push('e'),
         'ì' | 'í' | 'î' | 'ï' => out.push('i'),
-        'ñ' => out.push('n'),
+        'ł' => out.push('l'),
+        'ñ' | 'ń' => out.push('n'),
         'ò' | 'ó' | 'ô' | 'õ' | 'ö' => out.push('o'),
+        'ś' => out.push('s'),
         'ù' | 'ú' | 'û' | 'ü' => out.push('u'),
         'ý' | 'ÿ' => out.push('y'),
+        'ź' | 'ż' => out.push('z'),
         'ß' => out.push_str("ss"),
         c if c.is_alphanumeric() => out.push(c),
         _ => {}
     }
 }
 
-type Index = HashMap<String, (LabelKind, u8, bool)>;
+/// A compact wording and what it says.
+type Index = HashMap<String, &'static LabelDef>;
 
 fn index() -> &'static Index {
     static INDEX: OnceLock<Index> = OnceLock::new();
@@ -327,8 +402,7 @@ fn index() -> &'static Index {
         let mut map = Index::new();
         for d in LABELS {
             for p in d.phrases {
-                map.entry(compact(p))
-                    .or_insert((d.kind, d.priority, d.below));
+                map.entry(compact(p)).or_insert(d);
             }
         }
         map
@@ -360,13 +434,14 @@ pub fn find_labels(words: &[&str]) -> Vec<LabelHit> {
             if compacted[j].is_empty() {
                 continue;
             }
-            if let Some(&(kind, priority, below)) = index.get(&key) {
+            if let Some(d) = index.get(&key) {
                 best = Some(LabelHit {
-                    kind,
-                    priority,
-                    below,
+                    kind: d.kind,
+                    priority: d.priority,
+                    below: d.below,
                     start: i,
                     end: j + 1,
+                    country: d.country,
                 });
             }
         }
@@ -399,63 +474,10 @@ fn title_compound(word: &str, i: usize) -> Option<LabelHit> {
         below: true,
         start: i,
         end: i + 1,
+        country: None,
     })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn kinds(line: &str) -> Vec<(LabelKind, usize, usize)> {
-        let words: Vec<&str> = line.split_whitespace().collect();
-        find_labels(&words)
-            .into_iter()
-            .map(|h| (h.kind, h.start, h.end))
-            .collect()
-    }
-
-    #[test]
-    fn labels_in_four_languages_and_any_punctuation() {
-        assert_eq!(kinds("Rechnungs-Nr.: 4711"), [(DocumentNumber, 0, 1)]);
-        assert_eq!(kinds("Invoice No : # 42"), [(DocumentNumber, 0, 2)]);
-        assert_eq!(kinds("F actuurnummer: 993548900"), [(DocumentNumber, 0, 2)]);
-        assert_eq!(kinds("N° de facture 12"), [(DocumentNumber, 0, 3)]);
-        assert_eq!(kinds("Uw ordernummer 4500000110"), [(OrderReference, 0, 2)]);
-        assert_eq!(kinds("Votre commande"), [(OrderReference, 0, 2)]);
-        assert_eq!(kinds("USt-IdNr.: DE136695976"), [(VatId, 0, 1)]);
-        assert_eq!(kinds("Ihre USt.-IdentNr.: DE1"), [(BuyerVatId, 0, 2)]);
-        assert_eq!(kinds("Total TTC : 56,02 €"), [(GrossTotal, 0, 2)]);
-        assert_eq!(kinds("Käufer-IBAN : DE21"), [(BuyerIban, 0, 1)]);
-    }
-
-    #[test]
-    fn the_longest_wording_wins_and_labels_do_not_overlap() {
-        assert_eq!(kinds("Total HT 46,68"), [(NetTotal, 0, 2)]);
-        assert_eq!(kinds("Total 46,68"), [(GrossTotal, 0, 1)]);
-        assert_eq!(
-            kinds("Invoice Date: Due Date: Reference:"),
-            [(IssueDate, 0, 2), (DueDate, 2, 4)]
-        );
-        assert_eq!(
-            kinds("Exclusief BTW € 593,36 Subtotaal € 717,97"),
-            [(NetTotal, 0, 2), (NetTotal, 4, 5)]
-        );
-    }
-
-    #[test]
-    fn compound_titles_and_credit_notes() {
-        assert_eq!(
-            kinds("Handelsrechnung (380) Nr. 471102"),
-            [(InvoiceTitle, 0, 1)]
-        );
-        assert_eq!(kinds("Gutschrift Nr. 17"), [(DocumentNumber, 0, 2)]);
-        assert_eq!(kinds("Gutschrift"), [(CreditNoteTitle, 0, 1)]);
-        assert_eq!(
-            kinds("HANDELSRECHNUNG(380) Nr. 4711"),
-            [(InvoiceTitle, 0, 1)]
-        );
-        assert_eq!(kinds("CREDIT NOTE"), [(CreditNoteTitle, 0, 2)]);
-        assert_eq!(compact("Qté"), "qte");
-        assert_eq!(compact("Straße"), "strasse");
-    }
-}
+#[path = "labels_tests.rs"]
+mod tests;

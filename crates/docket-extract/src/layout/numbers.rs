@@ -6,7 +6,7 @@
 //! habit ([`Notation`], counted over all its amounts) decides. Dates come as
 //! `21.11.2026`, `21-11-2026`, `21/11/2026` (day first unless the document shows
 //! a month-first date), `2026-11-21`, `21 November 2026`, `21. November 2026`,
-//! `21 novembre 2026` and `November 21, 2026`.
+//! `21 novembre 2026`, `21 listopada 2026` and `November 21, 2026`.
 
 use chrono::NaiveDate;
 use docket_domain::Currency;
@@ -189,6 +189,7 @@ pub fn currency_token(token: &str) -> Option<Currency> {
         "£" | "GBP" => Currency::parse("GBP").ok(),
         "CHF" | "SFr." | "Fr." => Currency::parse("CHF").ok(),
         "Rs" | "Rs." | "₹" | "INR" => Currency::parse("INR").ok(),
+        "zł" | "zl" | "ZŁ" | "zł." => Currency::parse("PLN").ok(),
         t if t.len() == 3 && t.bytes().all(|b| b.is_ascii_uppercase()) => Currency::parse(t).ok(),
         _ => None,
     }
@@ -196,7 +197,7 @@ pub fn currency_token(token: &str) -> Option<Currency> {
 
 /// Splits a currency written onto a number (`€12,00`, `12,00€`, `EUR12.00`).
 fn split_attached_currency(token: &str) -> (Option<Currency>, &str) {
-    for sym in ["€", "$", "£", "₹"] {
+    for sym in ["€", "$", "£", "₹", "zł"] {
         if let Some(rest) = token.strip_prefix(sym) {
             return (currency_token(sym), rest);
         }
@@ -347,6 +348,12 @@ const MONTHS: &[(&str, u32)] = &[
     ("oktober", 10), ("okt", 10), ("octobre", 10), ("november", 11), ("nov", 11), ("novembre", 11),
     ("december", 12), ("dec", 12), ("dezember", 12), ("dez", 12), ("décembre", 12),
     ("decembre", 12), ("déc", 12),
+    // Polish, in the genitive dates use ("5 marca 2024") and as named.
+    ("stycznia", 1), ("styczeń", 1), ("lutego", 2), ("luty", 2), ("marca", 3), ("marzec", 3),
+    ("kwietnia", 4), ("kwiecień", 4), ("maja", 5), ("maj", 5), ("czerwca", 6), ("czerwiec", 6),
+    ("lipca", 7), ("lipiec", 7), ("sierpnia", 8), ("sierpień", 8), ("września", 9),
+    ("wrzesień", 9), ("października", 10), ("październik", 10), ("listopada", 11),
+    ("listopad", 11), ("grudnia", 12), ("grudzień", 12),
 ];
 
 fn month(token: &str) -> Option<u32> {

@@ -70,6 +70,19 @@ fn currency_before_or_after_attached_or_not() {
         [(dec!(4.11), usd.clone())]
     );
     assert_eq!(amounts("$ 42.00", Notation::Unknown), [(dec!(42.00), usd)]);
+    let pln = Some("PLN".to_string());
+    assert_eq!(
+        amounts("316,83 zł", Notation::Unknown),
+        [(dec!(316.83), pln.clone())]
+    );
+    assert_eq!(
+        amounts("316,83zł", Notation::Unknown),
+        [(dec!(316.83), pln.clone())]
+    );
+    assert_eq!(
+        amounts("PLN 316,83", Notation::Unknown),
+        [(dec!(316.83), pln)]
+    );
 }
 
 #[test]
@@ -152,6 +165,11 @@ fn dates_in_every_common_notation() {
     );
     assert_eq!(date("29 maart 2014"), NaiveDate::from_ymd_opt(2014, 3, 29));
     assert_eq!(date("7. Mai 2014"), NaiveDate::from_ymd_opt(2014, 5, 7));
+    assert_eq!(date("21 listopada 2026"), d);
+    assert_eq!(
+        date("3 Października 2024"),
+        NaiveDate::from_ymd_opt(2024, 10, 3)
+    );
     assert_eq!(date("32.11.2026"), None);
     assert_eq!(date("2018-471331"), None);
 }

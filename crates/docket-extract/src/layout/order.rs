@@ -19,7 +19,7 @@ const TITLE_DEPTH: f32 = 0.35;
 
 /// What an order title says the document is, from its compact wording.
 fn order_kind(title: &str) -> Option<DocumentKind> {
-    const CHANGE: &[&str] = &["change", "anderung", "modification", "wijziging"];
+    const CHANGE: &[&str] = &["change", "anderung", "modification", "wijziging", "zmiana"];
     const RESPONSE: &[&str] = &[
         "response",
         "confirmation",
@@ -27,6 +27,7 @@ fn order_kind(title: &str) -> Option<DocumentKind> {
         "antwort",
         "reponse",
         "bevestiging",
+        "potwierdzenie",
     ];
     const ORDER: &[&str] = &[
         "purchaseorder",
@@ -35,6 +36,7 @@ fn order_kind(title: &str) -> Option<DocumentKind> {
         "commande",
         "inkooporder",
         "bestelling",
+        "zamowienie",
         "order",
     ];
     if CHANGE.iter().any(|w| title.contains(w)) {
@@ -119,6 +121,14 @@ mod tests {
         assert_eq!(
             read(vec![text(800.0, 300.0, "PURCHASE ORDER: PO123456789")]),
             Some((DocumentKind::Order, Some("PO123456789".into())))
+        );
+        assert_eq!(
+            read(vec![text(800.0, 300.0, "ZAMÓWIENIE nr ZAM/7/2024")]),
+            Some((DocumentKind::Order, Some("ZAM/7/2024".into())))
+        );
+        assert_eq!(
+            read(vec![text(800.0, 300.0, "Potwierdzenie zamówienia nr 4711")]),
+            Some((DocumentKind::OrderResponse, Some("4711".into())))
         );
     }
 

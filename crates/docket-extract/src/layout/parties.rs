@@ -3,7 +3,10 @@
 //! and the buyer's address block.
 //!
 //! A VAT id or IBAN is only taken when it passes its country's format and
-//! check digits (`docket_domain::vat`, `docket_domain::iban`). Whose it is
+//! check digits (`docket_domain::vat`, `docket_domain::iban`). Right after a
+//! label that names a national scheme ("NIP", "Nr rachunku") it may be
+//! printed without its country prefix, which the label then gives (the
+//! Polish VAT id is PL + NIP, the IBAN PL + the account number). Whose it is
 //! comes from evidence in this order: a label that names the buyer ("Ihre
 //! USt-IdNr."), the section heading above it ("Käufer", "Verkäufer"), and
 //! otherwise the seller, whose identifiers letterheads and footers carry.
@@ -51,26 +54,36 @@ pub struct PartiesFinds {
 /// How many words an identifier printed in groups may span.
 const MAX_GROUPS: usize = 8;
 
-/// Finds identifiers of one kind: a start word with a country prefix, grown
-/// over the following words while `validate` accepts the longest form. With
-/// `labels`, only words right after one of those labels count.
+/// An identifier's place and value, as [`scan`] finds it.
+#[derive(Debug, Clone)]
+struct Scanned {
+    line: usize,
+    start: usize,
+    end: usize,
+    value: String,
+    /// Printed in its national form, the country prefix taken from the label.
+    national: bool,
+}
+
+/// The note on an identifier printed without its country prefix.
+const NATIONAL_NOTE: &str = "printed without its country prefix; the label names the scheme";
+
+/// Finds identifiers: a word that `start_ok` accepts (given its line and
+/// index), grown over the following words while `read` accepts the longest
+/// form (the words joined by blanks, given where they start).
 fn scan(
     view: &View,
-    start_ok: fn(&str) -> bool,
-    validate: fn(&str) -> Option<String>,
-    labels: Option<&[LabelKind]>,
+    start_ok: &dyn Fn(usize, usize, &str) -> bool,
+    read: &dyn Fn(usize, usize, &str) -> Option<String>,
     taken: &mut Vec<(usize, usize)>,
-) -> Vec<(usize, usize, usize, String)> {
+) -> Vec<Scanned> {
     let mut out = Vec::new();
     for (idx, line) in view.lines.iter().enumerate() {
         let texts = line.texts();
         let mut i = 0;
         while i < texts.len() {
             let first = texts[i].trim_start_matches(['(', ':']);
-            if taken.contains(&(idx, i))
-                || !start_ok(first)
-                || labels.is_some_and(|kinds| !unchecked::after_label(view, idx, i, kinds))
-            {
+            if taken.contains(&(idx, i)) || !start_ok(idx, i, first) {
                 i += 1;
                 continue;
             }
@@ -84,12 +97,18 @@ fn scan(
                     .collect::<Vec<_>>()
                     .join(" ");
                 let joined = joined.trim_end_matches(['.', ',', ';', ')']);
-                validate(joined).map(|v| (end, v))
+                read(idx, i, joined).map(|v| (end, v))
             });
             match found {
                 Some((end, value)) => {
                     taken.extend((i..end).map(|k| (idx, k)));
-                    out.push((idx, i, end, value));
+                    out.push(Scanned {
+                        line: idx,
+                        start: i,
+                        end,
+                        value,
+                        national: false,
+                    });
                     i = end;
                 }
                 None => i += 1,
@@ -97,6 +116,89 @@ fn scan(
         }
     }
     out
+}
+
+/// One kind of identifier (IBAN, VAT id): which word may start its
+/// international form, which text is one (valid, or only of its shape), and
+/// the labels that announce it.
+struct Scheme {
+    start: fn(&str) -> bool,
+    valid: fn(&str) -> Option<String>,
+    shaped: fn(&str) -> Option<String>,
+    labels: &'static [LabelKind],
+}
+
+const IBANS: Scheme = Scheme {
+    start: iban_start,
+    valid: valid_iban,
+    shaped: unchecked::iban_shaped,
+    labels: &[LabelKind::Iban, LabelKind::BuyerIban],
+};
+
+const VAT_IDS: Scheme = Scheme {
+    start: country_prefix,
+    valid: valid_vat,
+    shaped: unchecked::vat_shaped,
+    labels: &[LabelKind::VatId, LabelKind::BuyerVatId],
+};
+
+impl Scheme {
+    /// Identifiers that pass their check digits: anywhere in their
+    /// international form, and right after a label that names a national
+    /// scheme in that country's form.
+    fn checked(&self, view: &View, taken: &mut Vec<(usize, usize)>) -> Vec<Scanned> {
+        let start = self.start;
+        let mut out = scan(view, &|_, _, t| start(t), &|_, _, t| (self.valid)(t), taken);
+        out.extend(self.national(view, self.valid, taken));
+        out
+    }
+
+    /// Identifiers right after their label that have the shape but fail
+    /// their check digits ([`unchecked`]).
+    fn unchecked(&self, view: &View, taken: &mut Vec<(usize, usize)>) -> Vec<Scanned> {
+        let after = |line, i| unchecked::label_before(view, line, i, self.labels).is_some();
+        let mut out = scan(
+            view,
+            &|line, i, t| (self.start)(t) && after(line, i),
+            &|_, _, t| (self.shaped)(t),
+            taken,
+        );
+        out.extend(self.national(view, self.shaped, taken));
+        out
+    }
+
+    /// Digits right after a label that names a national scheme ("NIP:
+    /// 774-00-01-454", "Nr rachunku: 61 1090 …"), read with that country's
+    /// prefix: the national form is the international one without it.
+    fn national(
+        &self,
+        view: &View,
+        read: fn(&str) -> Option<String>,
+        taken: &mut Vec<(usize, usize)>,
+    ) -> Vec<Scanned> {
+        let country = |line, i| unchecked::label_before(view, line, i, self.labels)?.country;
+        let found = scan(
+            view,
+            &|line, i, t| t.starts_with(|c: char| c.is_ascii_digit()) && country(line, i).is_some(),
+            &|line, i, t| {
+                let grouped = t
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.'));
+                let digits: String = t.chars().filter(char::is_ascii_digit).collect();
+                grouped
+                    .then(|| read(&format!("{}{digits}", country(line, i)?)))
+                    .flatten()
+            },
+            taken,
+        );
+        found
+            .into_iter()
+            .map(|s| Scanned {
+                national: true,
+                ..s
+            })
+            .collect()
+    }
 }
 
 fn country_prefix(token: &str) -> bool {
@@ -125,9 +227,6 @@ fn valid_vat(text: &str) -> Option<String> {
     docket_domain::vat::validate(text).ok()
 }
 
-/// An identifier's place and value, as `scan` finds it.
-type Scanned = (usize, usize, usize, String);
-
 /// Identifiers that fail their check digits but stand right after their
 /// label ([`unchecked`]): kept, far below the review threshold, with a note.
 fn unchecked_ids(
@@ -135,8 +234,8 @@ fn unchecked_ids(
     found: Vec<Scanned>,
     buyer_label: LabelKind,
 ) -> impl Iterator<Item = IdFound> {
-    found.into_iter().map(move |(line, s, e, v)| {
-        let mut id = attribute(view, line, s, e, v, buyer_label);
+    found.into_iter().map(move |s| {
+        let mut id = attribute(view, s, buyer_label);
         id.found.confidence = id.found.confidence.min(unchecked::UNCHECKED);
         id.found.note = Some(unchecked::NOTE);
         id
@@ -145,31 +244,17 @@ fn unchecked_ids(
 
 /// Reads both parties.
 pub fn read(view: &View) -> PartiesFinds {
-    use LabelKind::{BuyerIban, BuyerVatId, Iban, VatId};
+    use LabelKind::{BuyerIban, BuyerVatId};
     let mut taken = Vec::new();
-    let ibans = scan(view, iban_start, valid_iban, None, &mut taken);
-    let vats = scan(view, country_prefix, valid_vat, None, &mut taken);
-    let iban_labels = Some(&[Iban, BuyerIban][..]);
-    let bad_ibans = scan(
-        view,
-        iban_start,
-        unchecked::iban_shaped,
-        iban_labels,
-        &mut taken,
-    );
-    let vat_labels = Some(&[VatId, BuyerVatId][..]);
-    let bad_vats = scan(
-        view,
-        country_prefix,
-        unchecked::vat_shaped,
-        vat_labels,
-        &mut taken,
-    );
+    let ibans = IBANS.checked(view, &mut taken);
+    let vats = VAT_IDS.checked(view, &mut taken);
+    let bad_ibans = IBANS.unchecked(view, &mut taken);
+    let bad_vats = VAT_IDS.unchecked(view, &mut taken);
     let mut out = PartiesFinds::default();
 
     let vat_ids: Vec<IdFound> = vats
         .into_iter()
-        .map(|(line, s, e, v)| attribute(view, line, s, e, v, BuyerVatId))
+        .map(|s| attribute(view, s, BuyerVatId))
         .chain(unchecked_ids(view, bad_vats, BuyerVatId))
         .collect();
     let seller_vat = vat_ids
@@ -187,8 +272,8 @@ pub fn read(view: &View) -> PartiesFinds {
         .find(|v| v.role == Role::Buyer)
         .map(|v| v.found.clone().into_field());
 
-    let checked = ibans.into_iter().map(|(line, s, e, iban)| {
-        let mut id = attribute(view, line, s, e, iban, BuyerIban);
+    let checked = ibans.into_iter().map(|s| {
+        let mut id = attribute(view, s, BuyerIban);
         // The checksum proves it is an IBAN; that it is where to pay is what
         // every invoice means by printing one.
         id.found.confidence = id.found.confidence.max(LABELLED);
@@ -226,14 +311,14 @@ pub fn read(view: &View) -> PartiesFinds {
 }
 
 /// Decides whose an identifier is and how sure that is.
-fn attribute(
-    view: &View,
-    line: usize,
-    start: usize,
-    end: usize,
-    value: String,
-    buyer_label: LabelKind,
-) -> IdFound {
+fn attribute(view: &View, scanned: Scanned, buyer_label: LabelKind) -> IdFound {
+    let Scanned {
+        line,
+        start,
+        end,
+        value,
+        national,
+    } = scanned;
     let l = &view.lines[line];
     let label_before = l
         .labels
@@ -241,6 +326,9 @@ fn attribute(
         .filter(|h| h.end <= start)
         .max_by_key(|h| h.end);
     let mut found = Found::words(view, line, start, end, value, POSITIONAL + 0.05);
+    if national {
+        found.note = Some(NATIONAL_NOTE);
+    }
     if let Some(h) = label_before {
         found.source = format!("{} {}", l.text_of(h.start, h.end), found.source);
         if h.kind == buyer_label {

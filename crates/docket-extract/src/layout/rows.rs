@@ -66,13 +66,18 @@ fn read_row(view: &View, table: &Table, row: &[usize], currency: Currency) -> Op
         .collect();
     let nums = with_overlapping_cells(view, row, nums, col_of);
     // Numbers inside the description or item number ("A4", "16 GB") are text,
-    // unless the columns turn out not to add up (see `search`).
-    let (text_nums, kept): (Vec<Num>, Vec<Num>) = nums.into_iter().partition(|n| {
-        matches!(
-            n.col,
-            Col::Description | Col::ItemId | Col::ItemOrDescription
-        )
-    });
+    // unless the columns turn out not to add up (see `search`). Gross figures
+    // are never net ones: left out, so that the arithmetic cannot pick
+    // quantity × gross price = gross amount.
+    let (text_nums, kept): (Vec<Num>, Vec<Num>) = nums
+        .into_iter()
+        .filter(|n| n.col != Col::Gross)
+        .partition(|n| {
+            matches!(
+                n.col,
+                Col::Description | Col::ItemId | Col::ItemOrDescription
+            )
+        });
     let mut nums = kept;
     let in_num = |k: usize, nums: &[Num]| {
         nums.iter()
@@ -131,7 +136,8 @@ fn read_row(view: &View, table: &Table, row: &[usize], currency: Currency) -> Op
             | Col::UnitPrice
             | Col::Amount
             | Col::Discount
-            | Col::PriceBase => {}
+            | Col::PriceBase
+            | Col::Gross => {}
             _ => description.push((first, k)),
         }
     }

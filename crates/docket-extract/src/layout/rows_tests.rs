@@ -178,3 +178,40 @@ fn a_quantity_printed_half_a_line_off_its_row_is_the_rows() {
         ]
     );
 }
+
+#[test]
+fn gross_columns_are_never_the_net_figures() {
+    // Priced gross: 3 × 12,30 = 36,90 is the gross amount; the net amount
+    // 30,00 has no net price beside it, so nothing confirms the figures.
+    let lines = lines_of(vec![
+        line(
+            543.0,
+            &[
+                ("Lp.", 40.0),
+                ("Nazwa", 60.0),
+                ("Ilość", 190.0),
+                ("Cena", 240.0),
+                ("brutto", 265.0),
+                ("Wartość", 320.0),
+                ("netto", 360.0),
+                ("Wartość", 420.0),
+                ("brutto", 460.0),
+            ],
+        ),
+        line(
+            525.0,
+            &[
+                ("1", 40.0),
+                ("Kawa", 60.0),
+                ("3", 210.0),
+                ("12,30", 270.0),
+                ("30,00", 360.0),
+                ("36,90", 460.0),
+            ],
+        ),
+    ]);
+    let l = &lines[0];
+    assert_eq!(l.amount.as_ref().map(|f| f.value.amount), Some(dec!(30.00)));
+    assert!(l.unit_price.is_none());
+    assert!(l.amount.as_ref().is_some_and(|f| !f.confidence.is_sure()));
+}

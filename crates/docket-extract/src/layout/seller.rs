@@ -25,10 +25,11 @@ const AGREED: f32 = 0.85;
 /// How many lines under a heading its block may run.
 const BLOCK_LINES: usize = 8;
 
+/// Legal forms that end a company name, compact ("Sp. z o.o." ends in "oo").
 const LEGAL_FORMS: &[&str] = &[
     "gmbh", "ag", "kg", "bv", "nv", "ltd", "limited", "inc", "llc", "sa", "sas", "sarl", "ek",
     "gbr", "ohg", "ug", "mbh", "plc", "se", "sl", "srl", "spa", "vof", "kgaa", "pvtltd", "corp",
-    "co",
+    "co", "oo", "spzoo", "spj", "spk", "ska",
 ];
 
 /// The end of a company name with a legal form in a line, if any. Words

@@ -51,21 +51,25 @@ const STACK_WORDS: &[(Col, &[&str])] = &[
     (Col::Amount, &[
         "total", "gesamt", "betrag", "amount", "montant", "bedrag", "totaal", "summe",
         "nettobetrag", "positionsbetrag", "gesamtpreis", "nettowert", "linetotal", "extension",
+        "wartosc",
     ]),
     (Col::Discount, &[
         "discount", "rabatt", "allowance", "allowances", "charge", "charges", "remise",
-        "korting", "nachlass",
+        "korting", "nachlass", "rabat", "upust",
     ]),
     (Col::UnitPrice, &[
         "price", "preis", "prix", "prijs", "nettopreis", "einzelpreis", "unitprice", "rate",
+        "cena",
     ]),
     (Col::Quantity, &[
         "qty", "quantity", "menge", "anzahl", "aantal", "qte", "quantite", "hoeveelheid",
+        "ilosc",
     ]),
-    (Col::Unit, &["unit", "einheit", "uom", "unite", "eenheid"]),
-    (Col::VatRate, &["vat", "mwst", "ust", "btw", "tva", "tax", "steuersatz"]),
+    (Col::Unit, &["unit", "einheit", "uom", "unite", "eenheid", "jm", "jednostka"]),
+    (Col::VatRate, &["vat", "mwst", "ust", "btw", "tva", "tax", "steuersatz", "stawka"]),
     (Col::Description, &[
         "description", "bezeichnung", "beschreibung", "omschrijving", "designation", "libelle",
+        "nazwa", "opis",
     ]),
 ];
 

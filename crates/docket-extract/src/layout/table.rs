@@ -3,7 +3,9 @@
 //! The header is the line whose words name at least three columns (position,
 //! item number, description, quantity, unit, unit price, amount, VAT rate,
 //! discount), possibly completed by a second header line above or below it
-//! ("Preis/" over "Einheit"). Its words give the columns' x-ranges. Rows run
+//! ("Preis/" over "Einheit"). Its words give the columns' x-ranges; gross
+//! columns are named too, so that their figures are never taken for the
+//! net ones a line is read for. Rows run
 //! from the header down to the totals block: a line with numbers in the price
 //! or amount column starts an item, a line with only text continues the item
 //! above (wrapped description, order reference), carry-over lines are left
@@ -41,6 +43,9 @@ pub enum Col {
     Discount,
     /// The number of units a price is for ("Preisbasis", "Price base Qty").
     PriceBase,
+    /// A gross price or amount, or a line's VAT amount ("Wartość brutto",
+    /// "Kwota VAT"): never one of the net figures a line is read for.
+    Gross,
     /// A column Docket does not read.
     Other,
 }
@@ -50,12 +55,13 @@ pub enum Col {
 const COLUMN_WORDS: &[(Col, &[&str])] = &[
     (Col::Position, &[
         "Pos", "Pos.", "Position", "Pos.-Nr.", "Lfd. Nr.", "Nr.", "No.", "Regel", "Ligne", "Line",
+        "Lp.", "L.p.",
     ]),
     (Col::ItemId, &[
         "Art.-Nr.", "Art.Nr.", "Artikelnummer", "Artikel-Nr.", "Art-Nr-Lieferant", "Art-Nr-Lief.",
         "Unsere Art.Nr.", "Material", "Materialnummer", "SKU", "Item no.", "Item #", "Item code",
         "Product code", "Code", "Ref.", "Réf.", "Référence", "Reference", "Artikelcode",
-        "Productcode", "Art.nr.", "GTIN", "EAN",
+        "Productcode", "Art.nr.", "GTIN", "EAN", "Kod towaru", "Kod produktu", "Indeks", "Symbol",
     ]),
     (Col::ItemOrDescription, &[
         "Artikel", "Item", "Article", "Produit",
@@ -64,39 +70,46 @@ const COLUMN_WORDS: &[(Col, &[&str])] = &[
         "Description", "Bezeichnung", "Artikelbezeichnung", "Beschreibung", "Artikelbeschreibung",
         "Leistung", "Produkt", "Product", "Product Title", "Omschrijving", "Artikelomschrijving",
         "Désignation", "Libellé", "Service", "Details", "Text", "Artikeltext",
-        "Leistungsbeschreibung",
+        "Leistungsbeschreibung", "Nazwa", "Nazwa towaru", "Nazwa usługi", "Nazwa towaru/usługi",
+        "Nazwa towaru lub usługi", "Nazwa produktu", "Towar/usługa", "Opis", "Opis towaru",
     ]),
     (Col::Quantity, &[
         "Qty", "Qty.", "Quantity", "Menge", "Anzahl", "Aantal", "Hoeveelheid", "Qté", "Quantité",
-        "Nombre", "Stück", "Units",
+        "Nombre", "Stück", "Units", "Ilość",
     ]),
     (Col::Unit, &[
         "Unit", "Einheit", "ME", "Mengeneinheit", "Meng.- einheit", "Eenheid", "Unité", "UoM",
-        "VKE/Geb",
+        "VKE/Geb", "J.m.", "Jm", "Jedn.", "Jednostka", "Jedn. miary",
     ]),
     (Col::UnitPrice, &[
         "Unit price", "Price", "Preis", "Einzelpreis", "E-Preis", "Stückpreis", "Nettopreis",
         "Preis/ Einheit", "Preis / Einheit", "VK-Preis", "Prijs", "Prijs per stuk", "Prijs/st",
         "Stukprijs", "Eenheidsprijs", "P.U.", "P.U. HT", "Prix unitaire", "Prix unitaire HT",
-        "Prix", "Rate", "Unit cost", "Tarif",
+        "Prix", "Rate", "Unit cost", "Tarif", "Cena", "Cena netto", "Cena jedn.",
+        "Cena jedn. netto", "Cena jednostkowa", "Cena jednostkowa netto",
     ]),
     (Col::Amount, &[
         "Amount", "Total", "Gesamt", "Gesamtpreis", "Gesamtbetrag", "Betrag", "Summe",
         "Nettobetrag", "Nettowert", "Zeilenbetrag", "Positionsbetrag", "Entgelt", "Wert", "Bedrag",
         "Totaal", "Montant", "Montant HT", "Total HT", "Line total", "Net amount", "Subtotal",
-        "Prijs incl. BTW", "Amount (net)",
+        "Prijs incl. BTW", "Amount (net)", "Wartość", "Wartość netto", "Kwota netto",
     ]),
     (Col::VatRate, &[
         "VAT", "VAT %", "MwSt", "MwSt.", "MwSt-%", "MwSt.-%", "USt", "USt.", "USt. %", "BTW",
         "BTW %", "TVA", "Tax", "Tax(%)", "Taxes", "Steuer", "Steuersatz", "USt.-Satz", "Tax rate",
-        "Taux TVA",
+        "Taux TVA", "Stawka VAT", "Stawka", "VAT [%]", "Stawka podatku", "St. VAT",
     ]),
     (Col::Discount, &[
-        "Discount", "Disc.%", "Disc.", "Rabatt", "Rabatt %", "Korting", "Remise",
+        "Discount", "Disc.%", "Disc.", "Rabatt", "Rabatt %", "Korting", "Remise", "Rabat",
+        "Rabat %", "Upust", "Wartość rabatu", "Kwota rabatu",
     ]),
     (Col::PriceBase, &[
         "Preisbasis", "PE", "Price base", "Price base Qty", "Price basis",
         "Base qty", "Basismenge", "Prijsbasis", "Base de prix",
+    ]),
+    (Col::Gross, &[
+        "Cena brutto", "Cena jedn. brutto", "Wartość brutto", "Kwota brutto", "Kwota VAT",
+        "Wartość VAT",
     ]),
 ];
 
@@ -160,9 +173,10 @@ fn header_cells(view: &View, line: usize) -> Vec<Column> {
 
 /// Whether a line's cells make a table header.
 fn is_header(cells: &[Column]) -> bool {
+    // Columns a line is read from: a gross column is known but not read.
     let known: BTreeSet<u8> = cells
         .iter()
-        .filter(|c| c.col != Col::Other)
+        .filter(|c| !matches!(c.col, Col::Other | Col::Gross))
         .map(|c| c.col as u8)
         .collect();
     let numeric = cells

@@ -53,6 +53,12 @@ const PAYMENT_WORDS: &[&str] = &[
     "reglement",
     "netto",
     "net",
+    "platnosc",
+    "platne",
+    "zaplata",
+    "zaplaty",
+    "zaplacic",
+    "przelew",
 ];
 const UNTIL_WORDS: &[&str] = &[
     "bis",
@@ -64,6 +70,7 @@ const UNTIL_WORDS: &[&str] = &[
     "avant",
     "le",
     "uiterlijk",
+    "do",
 ];
 
 fn is_payment_line(tokens: &[&str]) -> bool {
@@ -105,9 +112,11 @@ pub fn terms_numbers(
     skip_line: &dyn Fn(usize) -> bool,
 ) -> (Option<u32>, Option<(Decimal, u32)>) {
     const DAYS: &[&str] = &[
-        "tage", "tagen", "days", "dagen", "jours", "day", "dag", "tag",
+        "tage", "tagen", "days", "dagen", "jours", "day", "dag", "tag", "dni", "dzien",
     ];
-    const DISCOUNT: &[&str] = &["skonto", "discount", "korting", "escompte", "remise"];
+    const DISCOUNT: &[&str] = &[
+        "skonto", "discount", "korting", "escompte", "remise", "rabat",
+    ];
     let (mut net, mut discount) = (None::<u32>, None);
     for (idx, l) in view.lines.iter().enumerate() {
         let tokens = l.texts();

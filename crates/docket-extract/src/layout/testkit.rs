@@ -1,39 +1,33 @@
-//! Synthetic pages for the layout tests: words placed by hand.
+//! Synthetic pages for the layout tests: words placed by hand, in the
+//! monospaced 10 pt text plain text is set in ([`crate::plain`]).
 
-use docket_domain::BoundingBox;
-
-use crate::pdf::text::{PageText, TextLine, Word};
+use crate::pdf::text::{PageText, TextLine};
+use crate::plain;
 
 /// Width of one character in the synthetic font (10 pt text).
-pub const CHAR: f32 = 5.0;
+pub const CHAR: f32 = plain::CHAR_WIDTH;
 
 /// A line at baseline `y` with words starting at the given x positions.
 pub fn line(y: f32, words: &[(&str, f32)]) -> TextLine {
-    let words = words
-        .iter()
-        .map(|&(t, x)| {
-            let w = CHAR * t.chars().count() as f32;
-            Word::new(
-                t,
-                BoundingBox {
-                    x0: x,
-                    y0: y - 2.0,
-                    x1: x + w,
-                    y1: y + 8.0,
-                },
-            )
-        })
-        .collect();
+    let words = words.iter().map(|&(t, x)| plain::word(t, x, y)).collect();
     TextLine::from_words(words).expect("words")
 }
 
 /// A line of text starting at `x`, words separated by one blank.
 pub fn text(y: f32, x: f32, text: &str) -> TextLine {
-    let mut at = x;
+    spans(y, &[(x, text)])
+}
+
+/// A line of several texts (columns), each starting at its x, its words
+/// separated by one blank.
+pub fn spans(y: f32, spans: &[(f32, &str)]) -> TextLine {
     let mut words = Vec::new();
-    for w in text.split_whitespace() {
-        words.push((w, at));
-        at += CHAR * (w.chars().count() + 1) as f32;
+    for &(x, text) in spans {
+        let mut at = x;
+        for w in text.split_whitespace() {
+            words.push((w, at));
+            at += CHAR * (w.chars().count() + 1) as f32;
+        }
     }
     line(y, &words)
 }

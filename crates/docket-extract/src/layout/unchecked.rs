@@ -12,7 +12,7 @@
 
 use docket_domain::{iban, vat};
 
-use super::labels::{LabelKind, compact};
+use super::labels::{LabelHit, LabelKind, compact};
 use super::view::View;
 
 /// Confidence of an identifier whose check digits fail.
@@ -21,11 +21,16 @@ pub const UNCHECKED: f32 = 0.3;
 /// The note on such a value, for the person who checks it.
 pub const NOTE: &str = "check digits fail: not a valid identifier as printed";
 
-/// Whether words `start..` of a line follow a label of one of `kinds`
-/// directly (only punctuation such as ":" in between).
-pub fn after_label(view: &View, line: usize, start: usize, kinds: &[LabelKind]) -> bool {
+/// The label of one of `kinds` that words `start..` of a line follow
+/// directly (only punctuation such as ":" in between), if any.
+pub fn label_before<'v>(
+    view: &'v View,
+    line: usize,
+    start: usize,
+    kinds: &[LabelKind],
+) -> Option<&'v LabelHit> {
     let l = &view.lines[line];
-    l.labels.iter().any(|h| {
+    l.labels.iter().find(|h| {
         kinds.contains(&h.kind)
             && h.end <= start
             && l.toks[h.end..start]

@@ -2,15 +2,13 @@
 //! text with Docket's own layout extractor and answers with what that found,
 //! in the JSON answer schema, quoting the text each value came from.
 //!
-//! `docket_extract::read_document` with [`docket_extract::InputKind::Text`]
-//! keeps a text as an unread mail body (kind `other`, no fields), so the text
-//! is instead set on monospaced synthetic pages (one line of text per line of
-//! the page, 5 pt per character, 12 pt per line, a new page every
-//! [`LINES_PER_PAGE`] lines or at a form feed) and given to
-//! [`docket_extract::layout::extract`], the reader Docket uses for PDF text,
-//! under the same guard (time budget, panics contained) and size limit as
-//! `read_document`. Columns aligned with blanks stay aligned on the page, so
-//! labels, tables and totals are found as in a PDF.
+//! The text is set on monospaced pages as Docket sets plain text
+//! ([`docket_extract::plain::pages`]) and given to
+//! [`docket_extract::layout::extract`] under the same guard (time budget,
+//! panics contained) and size limit as `read_document`. Unlike
+//! `read_document` with [`docket_extract::InputKind::Text`], it answers with
+//! whatever the layout found, even where that is not invoice-like: a model
+//! is asked about a document Docket already took for one.
 //!
 //! In gullible mode it also does what an instruction in the document says:
 //! when a line tells it to ignore its instructions and names an IBAN, that
@@ -18,25 +16,12 @@
 
 use chrono::NaiveDate;
 use docket_domain::normalize::compact_identifier;
-use docket_domain::{BoundingBox, BusinessDocument, DocumentKind, Field, Money};
+use docket_domain::{BusinessDocument, DocumentKind, Field, Money};
 use docket_extract::Limits;
 use docket_extract::guard::run_guarded;
-use docket_extract::layout;
-use docket_extract::pdf::text::{PageText, TextLine, Word};
+use docket_extract::{layout, plain};
 
 use crate::reading::{LlmLine, LlmParty, LlmReading, Quotes};
-
-/// Width of one character on the synthetic page, in points.
-pub const CHAR_WIDTH: f32 = 5.0;
-/// Distance between lines on the synthetic page, in points.
-pub const LINE_HEIGHT: f32 = 12.0;
-/// Lines of text per synthetic page.
-pub const LINES_PER_PAGE: usize = 63;
-
-const PAGE_WIDTH: f32 = 595.0;
-const PAGE_HEIGHT: f32 = 842.0;
-const LEFT: f32 = 40.0;
-const TOP: f32 = 800.0;
 
 /// The answer (JSON text) to a document text.
 pub fn answer(text: &str, gullible: bool) -> String {
@@ -54,81 +39,13 @@ pub fn read(text: &str) -> LlmReading {
     if text.len() > limits.max_bytes {
         return LlmReading::default();
     }
-    let pages = text_pages(text);
+    // The whole text, as a model would read it (its size is limited above).
+    let pages = plain::pages(text, usize::MAX);
     match run_guarded(limits.time_budget, move || layout::extract(&pages)) {
         Ok(doc) => reading_of(&doc),
         // No text, or a reader failure: an honest model finds nothing.
         Err(_) => LlmReading::default(),
     }
-}
-
-/// Sets a plain text on monospaced pages.
-pub fn text_pages(text: &str) -> Vec<PageText> {
-    let mut pages = Vec::new();
-    let mut lines = Vec::new();
-    let mut row = 0usize;
-    let flush = |lines: &mut Vec<TextLine>, pages: &mut Vec<PageText>| {
-        pages.push(PageText {
-            number: pages.len() as u32 + 1,
-            width: PAGE_WIDTH,
-            height: PAGE_HEIGHT,
-            lines: std::mem::take(lines),
-        });
-    };
-    for raw in text.lines() {
-        for (i, part) in raw.split('\u{c}').enumerate() {
-            if i > 0 || row == LINES_PER_PAGE {
-                flush(&mut lines, &mut pages);
-                row = 0;
-            }
-            let y = TOP - LINE_HEIGHT * row as f32;
-            if let Some(line) = TextLine::from_words(words(part, y)) {
-                lines.push(line);
-            }
-            row += 1;
-        }
-    }
-    if !lines.is_empty() {
-        flush(&mut lines, &mut pages);
-    }
-    pages.retain(|p| !p.lines.is_empty());
-    pages
-}
-
-/// The words of one line of text, placed by their character column.
-fn words(line: &str, y: f32) -> Vec<Word> {
-    let mut out = Vec::new();
-    let mut column = 0usize;
-    let mut current = String::new();
-    let mut start = 0usize;
-    let mut push = |word: &mut String, start: usize, end: usize| {
-        if !word.is_empty() {
-            let x0 = LEFT + CHAR_WIDTH * start as f32;
-            let bbox = BoundingBox {
-                x0,
-                y0: y - 2.0,
-                x1: LEFT + CHAR_WIDTH * end as f32,
-                y1: y + 8.0,
-            };
-            out.push(Word::new(std::mem::take(word), bbox));
-        }
-    };
-    for c in line.chars() {
-        if c.is_whitespace() {
-            push(&mut current, start, column);
-            column = if c == '\t' {
-                (column / 8 + 1) * 8
-            } else {
-                column + 1
-            };
-            start = column;
-        } else {
-            current.push(c);
-            column += 1;
-        }
-    }
-    push(&mut current, start, column);
-    out
 }
 
 /// A document as the answer schema writes it, quotes from the evidence.
@@ -298,28 +215,6 @@ fn iban_at(tokens: &[&str]) -> Option<(String, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn words_keep_their_columns() {
-        let ws = words("Pos  Menge\tPreis", 100.0);
-        let xs: Vec<f32> = ws.iter().map(|w| w.bbox.x0).collect();
-        assert_eq!(
-            xs,
-            vec![LEFT, LEFT + 5.0 * CHAR_WIDTH, LEFT + 16.0 * CHAR_WIDTH]
-        );
-        assert_eq!(ws[1].bbox.x1, LEFT + 10.0 * CHAR_WIDTH);
-    }
-
-    #[test]
-    fn pages_break_at_form_feeds_and_after_a_full_page() {
-        let text = format!("a\n\nb\u{c}c\n{}", "x\n".repeat(LINES_PER_PAGE + 1));
-        let pages = text_pages(&text);
-        assert_eq!(pages.len(), 3);
-        assert_eq!(pages[0].lines.len(), 2);
-        assert!(pages[0].lines[0].bbox.y0 > pages[0].lines[1].bbox.y0 + LINE_HEIGHT);
-        assert_eq!(pages[2].number, 3);
-        assert!(text_pages("  \n\n").is_empty());
-    }
 
     #[test]
     fn an_injected_iban_is_found_after_the_instruction() {
