@@ -10,10 +10,12 @@
 //! is this process's (every thread) plus the parser processes' (every thread,
 //! from `/proc/<pid>/task/*/schedstat`), per document.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use docket_extract::isolate::{Launch, Pool, default_pool_size};
+use docket_extract::isolate::{Pool, default_pool_size};
 use docket_extract::{InputKind, Limits, Reader};
 use rustix::time::{ClockId, clock_gettime};
 
@@ -33,7 +35,7 @@ fn main() {
     }
     let mut files = Vec::new();
     for dir in &dirs {
-        collect(dir, &mut files);
+        support::collect(dir, &mut files);
     }
     files.sort();
     let docs: Vec<(Vec<u8>, InputKind)> = files
@@ -58,20 +60,12 @@ fn main() {
     for (label, set) in [("null request", &null), ("documents", &docs)] {
         for threads in [1, cores] {
             let in_process = measure(&Reader::InProcess, set, rounds, threads);
-            let pool = Pool::new(launch(), threads);
+            let pool = Pool::new(support::launch(), threads);
             let isolated = measure(&Reader::Isolated(pool.clone()), set, rounds, threads);
             println!(
                 "{label}, {threads} thread(s): in-process {in_process}; parser processes {isolated}"
             );
         }
-    }
-}
-
-fn launch() -> Launch {
-    Launch {
-        program: env!("CARGO_BIN_EXE_docket-parser").into(),
-        args: Vec::new(),
-        start_timeout: Duration::from_secs(30),
     }
 }
 
@@ -150,18 +144,4 @@ fn task_cpu(pid: u32) -> Duration {
         .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
         .map(Duration::from_nanos)
         .sum()
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
 }

@@ -12,7 +12,6 @@
 mod table;
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -28,6 +27,7 @@ use docket_eval::{
 use docket_extract::{Extraction, Limits, Reader};
 
 use crate::extract::read_file;
+use crate::progress::Progress;
 
 /// Arguments of `docket eval`.
 #[derive(Args)]
@@ -224,7 +224,7 @@ fn score_all(jobs: &[Job], visual_only: bool, limits: Limits) -> Vec<DocumentSco
         .min(jobs.len());
     let next = AtomicUsize::new(0);
     let mut slots: Vec<Option<DocumentScore>> = vec![None; jobs.len()];
-    let mut progress = Progress::new(jobs.len());
+    let mut progress = Progress::new("eval", jobs.len());
     std::thread::scope(|s| {
         let (tx, rx) = mpsc::channel();
         for _ in 0..workers {
@@ -271,39 +271,4 @@ fn read(path: &Path, visual_only: bool, limits: Limits) -> Result<Extraction, St
         .next()
         .map(|(_, e)| e)
         .ok_or_else(|| "no document in the file".to_string())
-}
-
-/// `files done / total` on stderr: rewritten in place on a terminal, every
-/// tenth of the way otherwise (a log should not get a line per file).
-struct Progress {
-    total: usize,
-    done: usize,
-    terminal: bool,
-}
-
-impl Progress {
-    fn new(total: usize) -> Self {
-        Progress {
-            total,
-            done: 0,
-            terminal: std::io::stderr().is_terminal(),
-        }
-    }
-
-    fn tick(&mut self) {
-        self.done += 1;
-        let step = self.total.div_ceil(10).max(1);
-        let mut err = std::io::stderr().lock();
-        if self.terminal {
-            let _ = write!(err, "\reval: {}/{} files", self.done, self.total);
-        } else if self.done.is_multiple_of(step) || self.done == self.total {
-            let _ = writeln!(err, "eval: {}/{} files", self.done, self.total);
-        }
-    }
-
-    fn finish(&self) {
-        if self.terminal {
-            let _ = writeln!(std::io::stderr());
-        }
-    }
 }

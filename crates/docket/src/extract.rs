@@ -3,10 +3,16 @@
 //! Exits 0 when every file was read, 2 when any could not be (with a one-line
 //! reason per file on stderr); the files that were read are printed either way.
 //! Files are parsed in a parser process, as the pipeline parses them.
+//! `--summary` prints counts and speed instead of documents ([`summary`]);
+//! `--files-from` takes the list of files from a file or stdin.
 
+mod summary;
+
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::Args;
 use docket_domain::BusinessDocument;
 use docket_extract::{Extraction, InputKind, Limits, Reader};
@@ -17,11 +23,21 @@ use serde::Serialize;
 #[derive(Args)]
 pub struct ExtractArgs {
     /// PDF, XML, EML or plain-text (.txt) files.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "files_from")]
     files: Vec<PathBuf>,
-    /// Print JSON: a list of {file, part, method, document}, `document` per schemas/business-document.json.
+    /// Also read the files listed in FILE, one path per line (`-`: stdin),
+    /// for lists too long for the command line.
+    #[arg(long, value_name = "FILE")]
+    files_from: Option<PathBuf>,
+    /// Print JSON: a list of {file, part, method, document}, `document` per
+    /// schemas/business-document.json; with --summary, the summary.
     #[arg(long)]
     json: bool,
+    /// Print no documents, only how many files and documents were read, how
+    /// many files failed and how fast (progress on stderr): a whole run over
+    /// many files in one process, as scripts/bench-extract measures it.
+    #[arg(long)]
+    summary: bool,
     /// Time budget per file, in seconds.
     #[arg(long, default_value_t = 20)]
     timeout: u64,
@@ -50,6 +66,10 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
         time_budget: std::time::Duration::from_secs(args.timeout),
         ..Limits::default()
     };
+    let mut files = args.files;
+    if let Some(list) = &args.files_from {
+        files.extend(read_list(list)?);
+    }
     // One process: files are read one after another.
     let reader = if args.visual_only {
         Reader::VisualInProcess
@@ -58,11 +78,46 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     } else {
         crate::wiring::parser_pool(1)?
     };
+    let failed = if args.summary {
+        summary::run(&reader, &files, limits, args.json)?
+    } else {
+        print_all(&reader, &files, limits, args.json)?
+    };
+    Ok(if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The paths listed in `list` (`-`: stdin), one per line; blank lines are
+/// skipped.
+fn read_list(list: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let lines: Vec<String> = if list == Path::new("-") {
+        std::io::stdin().lock().lines().collect::<Result<_, _>>()
+    } else {
+        std::fs::read_to_string(list).map(|text| text.lines().map(str::to_string).collect())
+    }
+    .with_context(|| format!("reading the list of files {}", list.display()))?;
+    Ok(lines
+        .into_iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(PathBuf::from)
+        .collect())
+}
+
+/// Reads every file and prints the documents read; whether any file failed.
+fn print_all(
+    reader: &Reader,
+    files: &[PathBuf],
+    limits: Limits,
+    json: bool,
+) -> anyhow::Result<bool> {
     let mut entries = Vec::new();
     let mut failed = false;
-    for path in &args.files {
+    for path in files {
         let file = path.display().to_string();
-        match read_file(&reader, path, limits) {
+        match read_file(reader, path, limits) {
             Ok(found) => entries.extend(found.into_iter().map(|(part, e)| Entry {
                 file: file.clone(),
                 part,
@@ -75,18 +130,14 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    if args.json {
+    if json {
         println!("{}", serde_json::to_string_pretty(&entries)?);
     } else {
         for entry in &entries {
             print_document(entry);
         }
     }
-    Ok(if failed {
-        ExitCode::from(2)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(failed)
 }
 
 /// Reads one file: a PDF, XML or plain-text (`.txt`) document, or every

@@ -11,6 +11,7 @@ mod extract;
 mod health;
 mod mail;
 mod processes;
+mod progress;
 mod sandbox;
 mod schemas;
 mod wiring;

@@ -209,3 +209,37 @@ fn a_broken_mail_exits_2_with_its_reason_and_the_rest_is_still_read() {
         "the good mail is still read: {docs}"
     );
 }
+
+#[test]
+fn a_summary_counts_files_from_a_list_on_stdin_and_prints_no_documents() {
+    use std::io::Write;
+    let list = [
+        inbox("01-exact-match.pdf"),
+        inbox("14-damaged.pdf"),
+        inbox("12-ubl-by-mail.eml"),
+    ]
+    .map(|p| p.display().to_string())
+    .join("\n");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_docket"))
+        .args(["extract", "--summary", "--json", "--files-from", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{list}\n\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "the damaged file failed");
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["files"], 3, "{summary}");
+    assert_eq!(summary["documents"], 2, "{summary}");
+    assert_eq!(summary["failed"], 1, "{summary}");
+    assert!(summary["documents_per_second"].as_f64().unwrap() > 0.0);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("14-damaged.pdf: PDF is damaged"), "{err}");
+}
