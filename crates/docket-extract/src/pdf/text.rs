@@ -17,7 +17,9 @@
 mod collect;
 mod forms;
 mod group;
+mod images;
 pub mod poppler;
+mod prepare;
 mod widths;
 
 use docket_domain::BoundingBox;
@@ -215,9 +217,10 @@ fn scan(doc: &Document, max_pages: usize) -> Result<Scan, ExtractError> {
     if doc.trailer.get(b"Encrypt").is_ok() {
         return Err(ExtractError::Encrypted);
     }
-    // Width tables pdf-extract misreads would stretch every word of their font.
-    let repaired = widths::repaired(doc);
-    let doc = repaired.as_ref().unwrap_or(doc);
+    // Width tables pdf-extract misreads would stretch every word of their
+    // font, and images it would parse as operators cost time and memory.
+    let prepared = prepare::prepared(doc);
+    let doc = prepared.as_ref().unwrap_or(doc);
     let mut pages = Vec::new();
     let mut unread = Vec::new();
     let mut first_error: Option<String> = None;

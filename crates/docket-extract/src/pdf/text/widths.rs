@@ -25,37 +25,47 @@ enum At {
     Descendant(ObjectId, usize),
 }
 
-/// A copy of the document with its CID width tables in the form
-/// `pdf_extract` reads, or `None` when none needs it (the usual case: no copy).
-pub(super) fn repaired(doc: &Document) -> Option<Document> {
+/// One font's width table to rewrite: where the font stands, and its `/W`
+/// in the form `pdf_extract` reads.
+pub(super) struct Repair {
+    at: At,
+    widths: Vec<Object>,
+}
+
+/// The width tables that need rewriting (usually none).
+pub(super) fn plan(doc: &Document) -> Vec<Repair> {
     let mut plan = Vec::new();
     for (&id, object) in &doc.objects {
         let Ok(dict) = object.as_dict() else {
             continue;
         };
         if is_cid_font(dict) {
-            plan.extend(rewritten(doc, dict).map(|w| (At::Object(id), w)));
+            plan.extend(rewritten(doc, dict).map(|widths| Repair {
+                at: At::Object(id),
+                widths,
+            }));
         } else if let Ok(Object::Array(descendants)) = dict.get(b"DescendantFonts") {
             for (i, d) in descendants.iter().enumerate() {
                 if let Object::Dictionary(d) = d
                     && is_cid_font(d)
                 {
-                    plan.extend(rewritten(doc, d).map(|w| (At::Descendant(id, i), w)));
+                    plan.extend(rewritten(doc, d).map(|widths| Repair {
+                        at: At::Descendant(id, i),
+                        widths,
+                    }));
                 }
             }
         }
     }
-    if plan.is_empty() {
-        return None;
-    }
-    let mut fixed = doc.clone();
-    for (at, w) in plan {
+    plan
+}
+
+/// Writes the planned tables into `copy` (a copy of the planned document).
+pub(super) fn apply(copy: &mut Document, plan: Vec<Repair>) {
+    for Repair { at, widths } in plan {
         let dict = match at {
-            At::Object(id) => fixed
-                .objects
-                .get_mut(&id)
-                .and_then(|o| o.as_dict_mut().ok()),
-            At::Descendant(id, i) => fixed
+            At::Object(id) => copy.objects.get_mut(&id).and_then(|o| o.as_dict_mut().ok()),
+            At::Descendant(id, i) => copy
                 .objects
                 .get_mut(&id)
                 .and_then(|o| o.as_dict_mut().ok())
@@ -65,10 +75,9 @@ pub(super) fn repaired(doc: &Document) -> Option<Document> {
                 .and_then(|o| o.as_dict_mut().ok()),
         };
         if let Some(dict) = dict {
-            dict.set("W", Object::Array(w));
+            dict.set("W", Object::Array(widths));
         }
     }
-    Some(fixed)
 }
 
 fn is_cid_font(dict: &Dictionary) -> bool {
@@ -186,7 +195,7 @@ mod tests {
             10.into(),
             Object::Array(vec![500.into(), 250.into()]),
         ]));
-        let fixed = repaired(&doc).expect("needs repair");
+        let fixed = super::super::prepare::prepared(&doc).expect("needs repair");
         assert_eq!(
             w_of(&fixed, font),
             vec![
@@ -206,8 +215,8 @@ mod tests {
             1.into(),
             Object::Array(vec![500.into()]),
         ]));
-        assert!(repaired(&doc).is_none());
+        assert!(plan(&doc).is_empty());
         let (doc, _) = font_with(Object::Array(vec![0.into(), 1_000_000.into(), 500.into()]));
-        assert!(repaired(&doc).is_none());
+        assert!(plan(&doc).is_empty());
     }
 }
