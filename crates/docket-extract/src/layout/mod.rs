@@ -133,6 +133,14 @@ pub fn extract(pages: &[PageText]) -> Result<BusinessDocument, ExtractError> {
     doc.seller = parties.seller;
     doc.buyer = parties.buyer;
     doc.buyer.account_id = head.customer_number.map(Found::into_field);
+    if view.instruction_lines > 0 {
+        // The reviewer should know the page talks to an AI, and that what
+        // stands there was not read.
+        doc.header.notes.push(format!(
+            "{} line(s) addressed to a language model (a possible prompt injection) were not read",
+            view.instruction_lines
+        ));
+    }
     doc.payment = PaymentTerms {
         description: head.terms.map(Found::into_field),
         due_date: head.due_date.map(Found::into_field),

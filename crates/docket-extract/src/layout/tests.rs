@@ -142,6 +142,14 @@ fn text_addressed_to_a_model_changes_nothing_that_is_read() {
     assert_eq!(view.instruction_lines, 3);
     let doc = extract(&[page(1, lines)]).expect("document");
     assert!(doc.seller.bank_accounts.is_empty());
+    assert!(
+        doc.header
+            .notes
+            .iter()
+            .any(|n| n.contains("3 line(s) addressed to a language model")),
+        "{:?}",
+        doc.header.notes
+    );
 }
 
 #[test]
