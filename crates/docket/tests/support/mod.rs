@@ -77,11 +77,22 @@ impl Deployment {
         cmd
     }
 
-    /// Starts a long-running process (`run`, `worker`, ...), its stderr captured.
+    /// Starts a long-running process (`run`, `worker`, ...).
+    ///
+    /// Its stderr goes to a file in the deployment's folder, never to a pipe:
+    /// a pipe nobody reads fills after 64 KB, and a process that logs more
+    /// (reconnect warnings after a broker fault) would then block on its next
+    /// line and could not stop.
     pub fn spawn(&self, args: &[&str]) -> Child {
+        let name = format!(
+            "{}-{}.log",
+            args.first().copied().unwrap_or("docket"),
+            uuid::Uuid::now_v7().simple()
+        );
+        let log = std::fs::File::create(self.dir.path().join(name)).unwrap();
         self.command(args)
             .stdout(Stdio::null())
-            .stderr(Stdio::piped())
+            .stderr(log)
             .spawn()
             .unwrap()
     }
