@@ -54,8 +54,13 @@ impl Instructions {
     /// one of the [`FOLLOWING_LINES`] after one with no blank line between.
     /// Lines must be given in reading order.
     pub fn is_instruction(&mut self, line: &str) -> bool {
-        let folded = fold(line);
-        if addresses_a_model(&folded) {
+        self.is_instruction_folded(&fold(line))
+    }
+
+    /// [`Self::is_instruction`] for a line already lower-cased with its
+    /// blanks folded (a caller that keeps that form anyway).
+    pub fn is_instruction_folded(&mut self, folded: &str) -> bool {
+        if addresses_a_model(folded) {
             self.left = FOLLOWING_LINES + 1;
         } else if folded.is_empty() {
             self.left = 0;

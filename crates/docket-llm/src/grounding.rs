@@ -154,7 +154,7 @@ impl TextIndex {
         let mut instructions = Instructions::default();
         for line in text.lines() {
             let lower = normalise(line);
-            if instructions.is_instruction(line) {
+            if instructions.is_instruction_folded(&lower) {
                 index.instructions.add_line(line, &lower);
             } else {
                 index.text.add_line(line, &lower);

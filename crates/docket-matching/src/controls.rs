@@ -53,7 +53,8 @@ pub fn required_fields(doc: &BusinessDocument, policy: &Policy) -> Vec<Reason> {
 }
 
 /// What the match compares with the ERP, read with low confidence: line
-/// quantities, prices and amounts, and purchase order references. The layout
+/// quantities, prices and amounts, and purchase order references (header
+/// and line references as one list, see [`crate::purchase_order_refs`]). The layout
 /// extractor lowers every line when the lines do not add up to the net, and
 /// a language model's values stay below the threshold until a check raises
 /// them; such values could still match a purchase order by chance, so they
@@ -66,10 +67,6 @@ fn unsure_match_inputs(doc: &BusinessDocument, policy: &Policy) -> Vec<Reason> {
             ("quantity", line.quantity.as_ref().map(|f| f.confidence)),
             ("unit price", line.unit_price.as_ref().map(|f| f.confidence)),
             ("amount", line.amount.as_ref().map(|f| f.confidence)),
-            (
-                "purchase order reference",
-                line.purchase_order.as_ref().map(|f| f.confidence),
-            ),
         ];
         let names: Vec<&str> = fields
             .iter()
@@ -88,14 +85,14 @@ fn unsure_match_inputs(doc: &BusinessDocument, policy: &Policy) -> Vec<Reason> {
             ));
         }
     }
-    for po in &doc.references.purchase_orders {
-        if unsure(po.confidence) {
+    // Header and line references together, each once, at its lowest.
+    for (number, confidence) in crate::purchase_order_refs(doc) {
+        if unsure(confidence) {
             reasons.push(Reason::new(
                 ReasonCode::MissingField,
                 format!(
-                    "the purchase order reference {} was read with low confidence ({:.0} %): please check",
-                    po.value,
-                    po.confidence.value() * 100.0
+                    "the purchase order reference {number} was read with low confidence ({:.0} %): please check",
+                    confidence.value() * 100.0
                 ),
             ));
         }

@@ -20,7 +20,7 @@ use docket_domain::erp::{
 };
 use docket_domain::normalize::invoice_number;
 use docket_domain::{
-    BusinessDocument, Decision, DocumentKind, LineExplanation, Reason, ReasonCode,
+    BusinessDocument, Confidence, Decision, DocumentKind, LineExplanation, Reason, ReasonCode,
 };
 use serde::{Deserialize, Serialize};
 
@@ -85,23 +85,30 @@ pub struct MatchInput<'a> {
 
 /// PO numbers the document names, at header and line level, without repeats.
 pub fn purchase_order_numbers(doc: &BusinessDocument) -> Vec<String> {
-    let mut numbers: Vec<String> = Vec::new();
-    let header = doc
-        .references
-        .purchase_orders
-        .iter()
-        .map(|f| f.value.trim().to_string());
-    let lines = doc
-        .lines
-        .iter()
-        .filter_map(|l| l.purchase_order.as_ref())
-        .map(|f| f.value.trim().to_string());
-    for n in header.chain(lines) {
-        if !n.is_empty() && !numbers.contains(&n) {
-            numbers.push(n);
+    purchase_order_refs(doc)
+        .into_iter()
+        .map(|(number, _)| number)
+        .collect()
+}
+
+/// The purchase order numbers of [`purchase_order_numbers`], each with the
+/// lowest confidence it was read with (in the header or on a line).
+pub fn purchase_order_refs(doc: &BusinessDocument) -> Vec<(String, Confidence)> {
+    let header = doc.references.purchase_orders.iter();
+    let lines = doc.lines.iter().filter_map(|l| l.purchase_order.as_ref());
+    let mut refs: Vec<(String, Confidence)> = Vec::new();
+    for field in header.chain(lines) {
+        let number = field.value.trim();
+        if number.is_empty() {
+            continue;
+        }
+        match refs.iter_mut().find(|(n, _)| n == number) {
+            Some((_, lowest)) if field.confidence < *lowest => *lowest = field.confidence,
+            Some(_) => {}
+            None => refs.push((number.to_string(), field.confidence)),
         }
     }
-    numbers
+    refs
 }
 
 fn outcome(verdict: Verdict, reasons: Vec<Reason>, policy: &Policy) -> MatchOutcome {

@@ -337,11 +337,14 @@ fn unsure_lines_and_order_references_go_to_a_person_even_when_they_match() {
     );
 
     let mut doc = exact();
+    // The same reference in the header and on a line is one reason.
     for po in &mut doc.references.purchase_orders {
         po.confidence = unsure;
     }
+    doc.lines[0].purchase_order = Some(f("4500000001".to_string()).with_confidence(unsure));
     let outcome = decide(&doc, &erp());
     assert_eq!(outcome.verdict, Verdict::Exception);
+    assert_eq!(codes(&outcome), vec![ReasonCode::MissingField]);
     assert!(
         outcome.reasons[0]
             .message
