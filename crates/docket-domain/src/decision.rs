@@ -160,6 +160,20 @@ pub enum ReasonCode {
     ErpRejected,
     /// Informational: within tolerance, noted.
     WithinTolerance,
+    /// Same supplier, same amount, a near date, another number: maybe sent twice.
+    PossibleDuplicate,
+    /// A VAT rate that does not exist in the seller's country.
+    TaxRateImplausible,
+    /// Several open purchase orders fit a document that names none.
+    AmbiguousPurchaseOrder,
+    /// Invoiced in a unit the PO line cannot be converted from.
+    UnitMismatch,
+    /// Delivery costs or surcharges beyond what the PO planned, or a line amount beyond its limit.
+    AmountVariance,
+    /// Goods still not received after the policy's waiting time.
+    WaitedTooLong,
+    /// The policy sends this variance to a person even within its limits.
+    ReviewRequired,
 }
 
 /// One reason behind a decision.
@@ -233,7 +247,17 @@ pub struct LineExplanation {
     /// Quantity invoiced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_invoiced: Option<Decimal>,
-    /// Quantity received and not yet invoiced.
+    /// Quantity ordered on the PO line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_ordered: Option<Decimal>,
+    /// Quantity received on the PO line (receipts net of reversals).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_received: Option<Decimal>,
+    /// Quantity invoiced on the PO line before this document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_invoiced_before: Option<Decimal>,
+    /// Quantity that may be invoiced now: received (or, order-based, ordered)
+    /// and not yet invoiced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_open: Option<Decimal>,
     /// Unit price on the invoice (per PO price unit).
@@ -246,6 +270,13 @@ pub struct LineExplanation {
     pub quantity_check: LineCheck,
     /// Price check.
     pub price_check: LineCheck,
+    /// The price variance on the line, (invoiced - ordered) x quantity, in document currency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variance: Option<Decimal>,
+    /// The tolerances that judged the line, as people read them
+    /// (`unit_price global: -2 % / +2 %, accept`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tolerances: Vec<String>,
     /// The line's verdict in plain language.
     pub explanation: String,
 }

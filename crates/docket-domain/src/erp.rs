@@ -68,6 +68,19 @@ pub struct PurchaseOrderLine {
     /// Whether invoice verification is against goods received (SAP's InvoiceIsGoodsReceiptBased).
     #[serde(default = "yes")]
     pub goods_receipt_based: bool,
+    /// Other units the line may be invoiced in, with how many order units one
+    /// of them is (a box of 12 pieces on a PO line in pieces: `BOX`, 12).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unit_conversions: Vec<UnitConversion>,
+}
+
+/// An alternative unit of a PO line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct UnitConversion {
+    /// The alternative unit (as the document may write it).
+    pub unit: String,
+    /// Order units per one alternative unit.
+    pub factor: Decimal,
 }
 
 fn one() -> Decimal {
@@ -89,6 +102,16 @@ pub struct PurchaseOrder {
     pub order_date: NaiveDate,
     /// The PO currency.
     pub currency: Currency,
+    /// The buying company (SAP CompanyCode, Exact division, Odoo company).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// Delivery costs planned on the PO (freight, packaging), net, in its currency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_delivery_costs: Option<Decimal>,
+    /// Whether the PO is closed (fully delivered and invoiced, or cancelled):
+    /// the search for a PO an invoice does not name skips closed ones.
+    #[serde(default)]
+    pub closed: bool,
     /// The lines.
     pub lines: Vec<PurchaseOrderLine>,
 }
@@ -129,6 +152,11 @@ pub struct BookedLine {
     /// The goods receipt the line was verified against, where the ERP needs one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goods_receipt: Option<String>,
+    /// For a line not tied to a PO line (delivery costs, a discount, a small
+    /// difference): the G/L account it is booked to. `purchase_order_line` is
+    /// then empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
 }
 
 /// A supplier invoice or credit note already booked in the ERP.

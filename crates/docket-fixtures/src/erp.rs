@@ -43,6 +43,9 @@ pub fn purchase_orders(world: &World) -> Vec<PurchaseOrder> {
             supplier_id: po.supplier.erp_id.unwrap_or_default().to_string(),
             order_date: po.date,
             currency: Currency::EUR,
+            company: None,
+            planned_delivery_costs: None,
+            closed: false,
             lines: po
                 .lines
                 .iter()
@@ -63,6 +66,7 @@ pub fn purchase_orders(world: &World) -> Vec<PurchaseOrder> {
                         Decimal::ZERO
                     }),
                     goods_receipt_based: true,
+                    unit_conversions: Vec::new(),
                 })
                 .collect(),
         })
@@ -109,6 +113,7 @@ pub fn booked_invoices(world: &World) -> anyhow::Result<Vec<BookedInvoice>> {
                         .iter()
                         .find(|r| r.po == po && r.po_line == po_line && r.quantity > Decimal::ZERO)
                         .map(|r| r.number.to_string()),
+                    account: None,
                 }),
                 LineRef::Free(_) => None,
             })

@@ -14,6 +14,7 @@ pub mod controls;
 pub mod lines;
 pub mod policy;
 pub mod supplier;
+pub mod tolerance;
 
 use docket_domain::erp::{
     BookedInvoice, BookingRequest, ErpSnapshot, PurchaseOrder, idempotency_key,
@@ -26,6 +27,14 @@ use serde::{Deserialize, Serialize};
 
 pub use policy::Policy;
 pub use supplier::{SellerIds, SupplierMatch};
+
+/// Why matching could not start (its rules themselves never fail).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MatchingError {
+    /// The policy file cannot be read or makes no sense.
+    #[error("matching policy: {0}")]
+    Policy(String),
+}
 
 /// What matching decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 
 use crate::Policy;
 use crate::controls::line_no;
-use crate::policy::PriceJudgement;
+use crate::tolerance::{Dimension, Judgement, ScopeKey, Variance};
 
 /// A PO line with its order.
 #[derive(Clone, Copy)]
@@ -222,7 +222,8 @@ pub fn match_lines(
             _ => {}
         }
         let invoiced_price = price_per_po_unit(line, po_line);
-        let price_check = match invoiced_price.map(|p| policy.judge_price(p, po_line.unit_price)) {
+        let rule = policy.tolerance(Dimension::UnitPrice, &ScopeKey::default());
+        let price_check = match invoiced_price {
             None => {
                 result.exceptions.push(Reason::on_line(
                     ReasonCode::MissingField,
@@ -231,35 +232,44 @@ pub fn match_lines(
                 ));
                 LineCheck::NotChecked
             }
-            Some(PriceJudgement::Equal) => LineCheck::Ok,
-            Some(PriceJudgement::WithinTolerance { percent }) => {
-                result.notes.push(Reason::on_line(
-                    ReasonCode::WithinTolerance,
-                    n,
-                    format!(
-                        "unit price {} differs from the PO price {} by {percent} %, within tolerance",
-                        price_text(invoiced_price.unwrap_or_default()),
-                        po_line.unit_price
-                    ),
-                ));
-                LineCheck::WithinTolerance
-            }
-            Some(PriceJudgement::Beyond { percent }) => {
-                result.exceptions.push(Reason::on_line(
-                    ReasonCode::PriceVariance,
-                    n,
-                    format!(
-                        "unit price {} differs from the PO {} line {} price {} by {percent} %, \
-                         beyond the tolerance of {} % / +{} %",
-                        price_text(invoiced_price.unwrap_or_default()),
-                        order.number,
-                        po_line.line,
-                        po_line.unit_price,
-                        policy.price.lower_percent,
-                        policy.price.upper_percent
-                    ),
-                ));
-                LineCheck::Failed
+            Some(price) => {
+                let variance = Variance {
+                    difference: price - po_line.unit_price,
+                    reference: po_line.unit_price,
+                    amount: price - po_line.unit_price,
+                };
+                let percent = variance.percent().unwrap_or(Decimal::ONE_HUNDRED);
+                match rule.judge(variance) {
+                    Judgement::Exact => LineCheck::Ok,
+                    Judgement::Within => {
+                        result.notes.push(Reason::on_line(
+                            ReasonCode::WithinTolerance,
+                            n,
+                            format!(
+                                "unit price {} differs from the PO price {} by {percent} %, within tolerance",
+                                price_text(price),
+                                po_line.unit_price
+                            ),
+                        ));
+                        LineCheck::WithinTolerance
+                    }
+                    Judgement::Beyond => {
+                        result.exceptions.push(Reason::on_line(
+                            ReasonCode::PriceVariance,
+                            n,
+                            format!(
+                                "unit price {} differs from the PO {} line {} price {} by {percent} %, \
+                                 beyond the tolerance ({})",
+                                price_text(price),
+                                order.number,
+                                po_line.line,
+                                po_line.unit_price,
+                                rule.describe()
+                            ),
+                        ));
+                        LineCheck::Failed
+                    }
+                }
             }
         };
         let amount = line.amount.as_ref().map_or_else(
@@ -272,17 +282,23 @@ pub fn match_lines(
             quantity: qty,
             amount,
             goods_receipt: receipt,
+            account: None,
         });
         result.explanations.push(LineExplanation {
             line: n,
             purchase_order: Some(order.number.clone()),
             purchase_order_line: Some(po_line.line.clone()),
             quantity_invoiced: Some(qty),
+            quantity_ordered: Some(po_line.quantity),
+            quantity_received: Some(got),
+            quantity_invoiced_before: Some(before),
             quantity_open: Some(open),
             price_invoiced: invoiced_price,
             price_ordered: Some(po_line.unit_price),
             quantity_check,
             price_check,
+            variance: None,
+            tolerances: vec![rule.describe()],
             explanation: explain(quantity_check, price_check),
         });
     }
@@ -380,11 +396,16 @@ fn unmatched(n: u32, line: &Line) -> LineExplanation {
         purchase_order: None,
         purchase_order_line: None,
         quantity_invoiced: line.quantity.as_ref().map(|f| f.value),
+        quantity_ordered: None,
+        quantity_received: None,
+        quantity_invoiced_before: None,
         quantity_open: None,
         price_invoiced: line.unit_price.as_ref().map(|f| f.value.amount),
         price_ordered: None,
         quantity_check: LineCheck::NotChecked,
         price_check: LineCheck::NotChecked,
+        variance: None,
+        tolerances: Vec::new(),
         explanation: "no matching PO line".to_string(),
     }
 }

@@ -58,6 +58,7 @@ fn erp() -> ErpSnapshot {
         price_unit: Decimal::ONE,
         tax_rate: Some(dec!(19)),
         goods_receipt_based: true,
+        unit_conversions: Vec::new(),
     };
     ErpSnapshot {
         suppliers: vec![supplier("S1", VAT, IBAN)],
@@ -66,6 +67,9 @@ fn erp() -> ErpSnapshot {
             supplier_id: "S1".into(),
             order_date: date(),
             currency: Currency::EUR,
+            company: None,
+            planned_delivery_costs: None,
+            closed: false,
             lines: vec![
                 line("10", "A-1", dec!(10), dec!(5.00)),
                 line("20", "B-2", dec!(4), dec!(12.50)),
@@ -232,6 +236,7 @@ fn booked(reference: &str, kind: DocumentKind, qty: Decimal) -> BookedInvoice {
             quantity: qty,
             amount: qty * dec!(5),
             goods_receipt: None,
+            account: None,
         }],
         idempotency_key: None,
         reversed: false,

@@ -16,7 +16,6 @@ use clap::Args;
 use docket_domain::Stage;
 use docket_erp::sandbox::SandboxErp;
 use docket_ingest::dropfolder::DropFolder;
-use docket_matching::Policy;
 use docket_pipeline::report::{self, Report};
 use docket_pipeline::{Pipeline, RetryPolicy, worker};
 use docket_queue::Queue;
@@ -66,15 +65,6 @@ fn fixtures_dir(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
         .context("no fixtures folder with inbox/ and erp/ found; run from the repository or pass --fixtures")
 }
 
-fn load_policy(path: Option<&Path>) -> anyhow::Result<Policy> {
-    let Some(path) = path else {
-        return Ok(Policy::default());
-    };
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    toml::from_str(&text).with_context(|| format!("policy {} is not valid", path.display()))
-}
-
 /// Runs the demo.
 pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -103,7 +93,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
 async fn run_async(args: &DemoArgs) -> anyhow::Result<Report> {
     let started = Instant::now();
     let fixtures = fixtures_dir(args.fixtures.clone())?;
-    let policy = load_policy(args.policy.as_deref())?;
+    let policy = crate::wiring::load_policy(args.policy.as_deref())?;
     if args.fresh && args.workdir.exists() {
         std::fs::remove_dir_all(&args.workdir)
             .with_context(|| format!("removing {}", args.workdir.display()))?;

@@ -134,12 +134,12 @@ pub fn erp(settings: &Settings) -> anyhow::Result<Arc<dyn Erp>> {
 
 /// The matching policy: the file named in the settings, else the built-in one.
 pub fn policy(settings: &Settings) -> anyhow::Result<Policy> {
-    let Some(path) = &settings.matching.policy else {
-        return Ok(Policy::default());
-    };
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    toml::from_str(&text).with_context(|| format!("policy {} is not valid", path.display()))
+    load_policy(settings.matching.policy.as_deref())
+}
+
+/// A matching policy file, else the built-in policy.
+pub fn load_policy(path: Option<&std::path::Path>) -> anyhow::Result<Policy> {
+    Ok(path.map(Policy::from_file).transpose()?.unwrap_or_default())
 }
 
 /// The pipeline over the given ports.

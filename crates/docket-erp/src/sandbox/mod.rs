@@ -301,6 +301,7 @@ mod tests {
                 quantity: dec!(1),
                 amount: dec!(100),
                 goods_receipt: None,
+                account: None,
             }],
         }
     }
