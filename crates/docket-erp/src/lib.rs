@@ -76,6 +76,14 @@ pub trait Erp: Send + Sync {
     /// Purchase orders by number (unknown numbers are simply absent).
     async fn purchase_orders(&self, numbers: &[String]) -> Result<Vec<PurchaseOrder>, ErpError>;
 
+    /// The supplier's open purchase orders dated on or after `since`: what
+    /// matching searches when a document names no purchase order.
+    async fn open_purchase_orders(
+        &self,
+        supplier_id: &str,
+        since: Option<chrono::NaiveDate>,
+    ) -> Result<Vec<PurchaseOrder>, ErpError>;
+
     /// Goods receipts (and reversals) for these purchase orders.
     async fn goods_receipts(&self, po_numbers: &[String]) -> Result<Vec<GoodsReceipt>, ErpError>;
 

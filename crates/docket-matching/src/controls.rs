@@ -3,7 +3,7 @@
 
 use docket_domain::erp::{BookedInvoice, Supplier};
 use docket_domain::normalize::{compact_identifier, invoice_number};
-use docket_domain::{BusinessDocument, Confidence, DocumentKind, Field, Money, Reason, ReasonCode};
+use docket_domain::{BusinessDocument, Confidence, DocumentKind, Reason, ReasonCode};
 use rust_decimal::Decimal;
 
 use crate::Policy;
@@ -139,10 +139,10 @@ pub fn unsupported_for_booking(doc: &BusinessDocument, policy: &Policy) -> Vec<&
 pub fn supplier_controls(doc: &BusinessDocument, supplier: &Supplier) -> Vec<Reason> {
     let mut reasons = Vec::new();
     if supplier.posting_blocked || supplier.payment_blocked {
-        let what = if supplier.posting_blocked {
-            "posting"
-        } else {
-            "payment"
+        let what = match (supplier.posting_blocked, supplier.payment_blocked) {
+            (true, true) => "posting and payment",
+            (true, false) => "posting",
+            _ => "payment",
         };
         reasons.push(Reason::new(
             ReasonCode::SupplierBlocked,
@@ -193,26 +193,64 @@ pub fn supplier_controls(doc: &BusinessDocument, supplier: &Supplier) -> Vec<Rea
     reasons
 }
 
-/// The earlier booking of the same supplier reference and kind, if any.
-pub fn booked_duplicate<'a>(
+/// The earlier booking of the same supplier reference and kind, if any
+/// (a credit note never duplicates the invoice of the same number).
+pub fn booked_duplicate<'e>(
     doc: &BusinessDocument,
-    supplier_id: &str,
-    booked: &'a [BookedInvoice],
-) -> Option<&'a BookedInvoice> {
+    booked: &[&'e BookedInvoice],
+) -> Option<&'e BookedInvoice> {
     let number = invoice_number(doc.number()?);
-    booked.iter().find(|b| {
-        b.supplier_id == supplier_id
-            && !b.reversed
-            && b.kind == doc.kind()
-            && invoice_number(&b.supplier_reference) == number
+    booked.iter().copied().find(|b| {
+        !b.reversed && b.kind == doc.kind() && invoice_number(&b.supplier_reference) == number
     })
 }
 
-fn amount(field: &Option<Field<Money>>) -> Option<Decimal> {
-    field.as_ref().map(|f| f.value.amount)
+/// Bookings of the same kind and gross amount, dated at most
+/// `duplicates.near_date_days` apart, under another number: the same
+/// invoice sent again with a new number, or typed in by hand with a typo.
+pub fn possible_duplicates(
+    doc: &BusinessDocument,
+    booked: &[&BookedInvoice],
+    policy: &Policy,
+) -> Vec<Reason> {
+    let days = i64::from(policy.duplicates.near_date_days);
+    let (Some(gross), Some(date)) = (doc.gross(), doc.header.issue_date.as_ref()) else {
+        return Vec::new();
+    };
+    if days == 0 {
+        return Vec::new();
+    }
+    booked
+        .iter()
+        .filter(|b| {
+            !b.reversed
+                && b.kind == doc.kind()
+                && b.gross.currency == gross.currency
+                && b.gross.amount.abs() == gross.amount.abs()
+                && (b.document_date - date.value).num_days().abs() <= days
+        })
+        .map(|b| {
+            Reason::new(
+                ReasonCode::PossibleDuplicate,
+                format!(
+                    "{} {} {} of {} is already booked as {} under number {}: the same amount \
+                     within {days} days; is this the same {} sent again?",
+                    b.gross.currency,
+                    crate::lines::money_text(b.gross.amount.abs()),
+                    b.kind.as_str().replace('_', " "),
+                    b.document_date,
+                    b.erp_ref,
+                    b.supplier_reference,
+                    b.kind.as_str().replace('_', " "),
+                ),
+            )
+        })
+        .collect()
 }
 
-/// Arithmetic: lines, totals and tax must add up (within the rounding tolerance).
+/// Arithmetic of each line: quantity x price / price unit (+ its own charges)
+/// = amount, within the rounding tolerance. The totals are judged in
+/// [`crate::totals`].
 pub fn arithmetic(doc: &BusinessDocument, policy: &Policy) -> Vec<Reason> {
     let tol = policy.arithmetic_tolerance;
     let mut reasons = Vec::new();
@@ -229,7 +267,7 @@ pub fn arithmetic(doc: &BusinessDocument, policy: &Policy) -> Vec<Reason> {
             continue;
         }
         let expected = qty * price / per;
-        let line_charges = net_charges(&line.allowances_charges);
+        let line_charges = crate::totals::net_charges(&line.allowances_charges);
         if (expected + line_charges - total).abs() > tol {
             reasons.push(Reason::on_line(
                 ReasonCode::ArithmeticError,
@@ -240,36 +278,6 @@ pub fn arithmetic(doc: &BusinessDocument, policy: &Policy) -> Vec<Reason> {
                 ),
             ));
         }
-    }
-    let t = &doc.totals;
-    let line_sum: Option<Decimal> = doc
-        .lines
-        .iter()
-        .map(|l| l.amount.as_ref().map(|f| f.value.amount))
-        .sum();
-    let doc_charges = net_charges(&doc.allowances_charges);
-    if let (Some(sum), Some(net)) = (line_sum, amount(&t.net))
-        && !doc.lines.is_empty()
-        && (sum + doc_charges - net).abs() > tol
-    {
-        reasons.push(Reason::new(
-            ReasonCode::ArithmeticError,
-            format!(
-                "the lines add up to {}, but the net total says {net}",
-                sum + doc_charges
-            ),
-        ));
-    }
-    if let (Some(net), Some(tax), Some(gross)) = (amount(&t.net), amount(&t.tax), amount(&t.gross))
-        && (net + tax - gross).abs() > tol
-    {
-        reasons.push(Reason::new(
-            ReasonCode::ArithmeticError,
-            format!(
-                "net {net} + VAT {tax} makes {}, but the gross total says {gross}",
-                net + tax
-            ),
-        ));
     }
     for sub in &doc.tax_breakdown {
         if let (Some(rate), Some(base)) = (sub.rate, sub.taxable.as_ref()) {
@@ -286,20 +294,6 @@ pub fn arithmetic(doc: &BusinessDocument, policy: &Policy) -> Vec<Reason> {
         }
     }
     reasons
-}
-
-/// Charges minus allowances.
-fn net_charges(items: &[docket_domain::AllowanceCharge]) -> Decimal {
-    items
-        .iter()
-        .map(|ac| {
-            if ac.is_charge {
-                ac.amount.value.amount
-            } else {
-                -ac.amount.value.amount
-            }
-        })
-        .sum()
 }
 
 /// 1-based line number for reasons.

@@ -1,19 +1,22 @@
-//! Line matching: pairs document lines with PO lines and checks quantity and price.
+//! Line matching: pairs document lines with PO lines and judges each pair's
+//! quantity, unit price, line amount and item amount under the policy.
 //!
-//! Quantities are judged against what was received and not yet invoiced
-//! (goods-receipt-based verification) or ordered and not yet invoiced; prices
-//! against the PO price per its price unit, under the policy's tolerance.
+//! Quantities are judged in the PO's order unit (after a unit conversion)
+//! against what was received and not yet invoiced (goods-receipt-based
+//! verification) or ordered and not yet invoiced; prices per the PO's price
+//! unit. Lines that pair with no PO line are left to the caller, which knows
+//! delivery costs and discounts from goods ([`crate::charges`]).
 
-use docket_domain::erp::{
-    BookedInvoice, BookedLine, ErpSnapshot, PurchaseOrder, PurchaseOrderLine,
-};
+use docket_domain::erp::{BookedInvoice, BookedLine, PurchaseOrder, PurchaseOrderLine};
 use docket_domain::normalize::compact_identifier;
 use docket_domain::{DocumentKind, Line, LineCheck, LineExplanation, Reason, ReasonCode};
 use rust_decimal::Decimal;
 
 use crate::Policy;
 use crate::controls::line_no;
-use crate::tolerance::{Dimension, Judgement, ScopeKey, Variance};
+use crate::index::ErpIndex;
+use crate::tolerance::{Action, Dimension, Judgement, ScopeKey, Tolerance, Variance};
+use crate::units;
 
 /// A PO line with its order.
 #[derive(Clone, Copy)]
@@ -22,10 +25,24 @@ struct PoLineRef<'a> {
     line: &'a PurchaseOrderLine,
 }
 
+/// What line matching reads besides the lines.
+pub struct LineContext<'a, 'e> {
+    /// Invoice or credit note.
+    pub kind: DocumentKind,
+    /// The identified supplier's ERP id.
+    pub supplier_id: &'a str,
+    /// The ERP.
+    pub erp: &'a ErpIndex<'e>,
+    /// The supplier's booked invoices and credit notes.
+    pub booked: &'a [&'e BookedInvoice],
+    /// The policy.
+    pub policy: &'a Policy,
+}
+
 /// What line matching found.
 #[derive(Debug, Default)]
 pub struct LineResult {
-    /// One explanation per document line.
+    /// One explanation per paired document line.
     pub explanations: Vec<LineExplanation>,
     /// Problems that need a person.
     pub exceptions: Vec<Reason>,
@@ -35,9 +52,12 @@ pub struct LineResult {
     pub notes: Vec<Reason>,
     /// The lines to book.
     pub booking: Vec<BookedLine>,
+    /// Document lines (0-based) that pair with no PO line.
+    pub unpaired: Vec<usize>,
 }
 
-fn same_line_number(a: &str, b: &str) -> bool {
+/// Whether two line numbers are the same (`00010` and `10`).
+pub(crate) fn same_line_number(a: &str, b: &str) -> bool {
     a.trim().trim_start_matches('0') == b.trim().trim_start_matches('0')
 }
 
@@ -101,7 +121,8 @@ fn fit(line: &Line, candidate: PoLineRef<'_>, policy: &Policy) -> f64 {
     }
 }
 
-/// Pairs document lines with PO lines, one to one, best fit first.
+/// Pairs document lines with PO lines, one to one, best fit first; among
+/// equal fits the earlier PO line, then the earlier document line.
 fn pair<'a>(
     lines: &[Line],
     candidates: &[PoLineRef<'a>],
@@ -116,7 +137,7 @@ fn pair<'a>(
             }
         }
     }
-    scored.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)).then(a.1.cmp(&b.1)));
     let mut result = vec![None; lines.len()];
     let mut taken = vec![false; candidates.len()];
     for (_, i, j) in scored {
@@ -129,12 +150,16 @@ fn pair<'a>(
 }
 
 /// Quantity booked so far on a PO line (invoices minus credit notes, reversals ignored).
-fn invoiced_so_far(booked: &[BookedInvoice], po: &str, line: &str) -> Decimal {
+fn invoiced_so_far(booked: &[&BookedInvoice], po: &str, line: &str) -> Decimal {
     booked
         .iter()
         .filter(|b| !b.reversed)
         .flat_map(|b| b.lines.iter().map(move |l| (b.kind, l)))
-        .filter(|(_, l)| l.purchase_order == po && same_line_number(&l.purchase_order_line, line))
+        .filter(|(_, l)| {
+            l.account.is_none()
+                && l.purchase_order == po
+                && same_line_number(&l.purchase_order_line, line)
+        })
         .map(|(kind, l)| match kind {
             DocumentKind::CreditNote => -l.quantity.abs(),
             _ => l.quantity.abs(),
@@ -142,13 +167,13 @@ fn invoiced_so_far(booked: &[BookedInvoice], po: &str, line: &str) -> Decimal {
         .sum()
 }
 
-fn received(erp: &ErpSnapshot, po: &str, line: &str) -> (Decimal, Option<String>) {
+/// Received on a PO line (receipts net of reversals), and the last receipt.
+fn received(erp: &ErpIndex<'_>, po: &str, line: &str) -> (Decimal, Option<String>) {
     let mut total = Decimal::ZERO;
     let mut last = None;
     for gr in erp
-        .goods_receipts
-        .iter()
-        .filter(|g| g.purchase_order == po && same_line_number(&g.purchase_order_line, line))
+        .receipts_of(po)
+        .filter(|g| same_line_number(&g.purchase_order_line, line))
     {
         total += gr.quantity;
         if gr.quantity > Decimal::ZERO {
@@ -158,28 +183,64 @@ fn received(erp: &ErpSnapshot, po: &str, line: &str) -> (Decimal, Option<String>
     (total, last)
 }
 
-/// The line's unit price expressed per the PO's price unit.
-fn price_per_po_unit(line: &Line, po_line: &PurchaseOrderLine) -> Option<Decimal> {
+/// The line's unit price per the PO's price unit, in the PO's order unit.
+fn price_per_po_unit(line: &Line, po_line: &PurchaseOrderLine, factor: Decimal) -> Option<Decimal> {
     let per = line.price_unit.as_ref().map_or(Decimal::ONE, |f| f.value);
     let price = match (&line.unit_price, &line.quantity, &line.amount) {
-        (Some(p), _, _) => p.value.amount,
-        (None, Some(q), Some(a)) if !q.value.is_zero() => a.value.amount / q.value,
+        (Some(p), _, _) => p.value.amount.abs(),
+        (None, Some(q), Some(a)) if !q.value.is_zero() => (a.value.amount / q.value).abs(),
         _ => return None,
     };
-    if per.is_zero() {
+    if per.is_zero() || factor.is_zero() {
         return None;
     }
-    Some((price / per * po_line.price_unit).round_dp(4))
+    Some((price / per / factor * po_line.price_unit).round_dp(4))
 }
 
-/// Matches an invoice's or credit note's lines against the referenced POs.
+/// A unit price for people: at least two decimals, no trailing zeros beyond them.
+pub(crate) fn money_text(price: Decimal) -> String {
+    let p = price.normalize();
+    if p.scale() < 2 {
+        format!("{p:.2}")
+    } else {
+        p.to_string()
+    }
+}
+
+/// One judged check of a line.
+struct Check {
+    state: LineCheck,
+    said: String,
+}
+
+/// Everything about one paired line, gathered for its checks and its row.
+struct Pairing<'a> {
+    n: u32,
+    order: &'a PurchaseOrder,
+    po_line: &'a PurchaseOrderLine,
+    key: ScopeKey<'a>,
+    /// Invoiced now, in order units.
+    quantity: Decimal,
+    before: Decimal,
+    received: Decimal,
+    receipt: Option<String>,
+}
+
+impl Pairing<'_> {
+    fn po_price_of(&self, quantity: Decimal) -> Decimal {
+        (quantity * self.po_line.unit_price / self.po_line.price_unit).round_dp(2)
+    }
+
+    fn at(&self) -> String {
+        format!("PO {} line {}", self.order.number, self.po_line.line)
+    }
+}
+
+/// Matches an invoice's or credit note's lines against the POs.
 pub fn match_lines(
     lines: &[Line],
-    kind: DocumentKind,
     orders: &[&PurchaseOrder],
-    erp: &ErpSnapshot,
-    booked: &[BookedInvoice],
-    policy: &Policy,
+    cx: &LineContext<'_, '_>,
 ) -> LineResult {
     let candidates: Vec<PoLineRef<'_>> = orders
         .iter()
@@ -190,207 +251,410 @@ pub fn match_lines(
                 .map(move |line| PoLineRef { order, line })
         })
         .collect();
-    let pairs = pair(lines, &candidates, policy);
+    let pairs = pair(lines, &candidates, cx.policy);
     let mut result = LineResult::default();
     for (i, (line, paired)) in lines.iter().zip(pairs).enumerate() {
-        let n = line_no(i);
-        let text = line.description.as_ref().map_or("", |d| d.value.as_str());
-        let Some(PoLineRef {
-            order,
-            line: po_line,
-        }) = paired
-        else {
-            let pos: Vec<&str> = orders.iter().map(|o| o.number.as_str()).collect();
-            result.exceptions.push(Reason::on_line(
-                ReasonCode::LineNotMatched,
-                n,
-                format!("{text:?} matches no line of PO {}", pos.join(", ")),
-            ));
-            result.explanations.push(unmatched(n, line));
-            continue;
-        };
-        let qty = line
-            .quantity
-            .as_ref()
-            .map_or(Decimal::ZERO, |f| f.value.abs());
-        let before = invoiced_so_far(booked, &order.number, &po_line.line);
-        let (got, receipt) = received(erp, &order.number, &po_line.line);
-        let (quantity_check, open, q_reason) = judge_quantity(kind, qty, before, got, po_line, n);
-        match (quantity_check, q_reason) {
-            (LineCheck::Pending, Some(r)) => result.pending.push(r),
-            (LineCheck::Failed, Some(r)) => result.exceptions.push(r),
-            _ => {}
+        match paired {
+            Some(PoLineRef {
+                order,
+                line: po_line,
+            }) => {
+                judge_line(&mut result, i, line, order, po_line, cx);
+            }
+            None => result.unpaired.push(i),
         }
-        let invoiced_price = price_per_po_unit(line, po_line);
-        let rule = policy.tolerance(Dimension::UnitPrice, &ScopeKey::default());
-        let price_check = match invoiced_price {
-            None => {
-                result.exceptions.push(Reason::on_line(
-                    ReasonCode::MissingField,
-                    n,
-                    "no unit price or amount could be read".to_string(),
-                ));
-                LineCheck::NotChecked
-            }
-            Some(price) => {
-                let variance = Variance {
-                    difference: price - po_line.unit_price,
-                    reference: po_line.unit_price,
-                    amount: price - po_line.unit_price,
-                };
-                let percent = variance.percent().unwrap_or(Decimal::ONE_HUNDRED);
-                match rule.judge(variance) {
-                    Judgement::Exact => LineCheck::Ok,
-                    Judgement::Within => {
-                        result.notes.push(Reason::on_line(
-                            ReasonCode::WithinTolerance,
-                            n,
-                            format!(
-                                "unit price {} differs from the PO price {} by {percent} %, within tolerance",
-                                price_text(price),
-                                po_line.unit_price
-                            ),
-                        ));
-                        LineCheck::WithinTolerance
-                    }
-                    Judgement::Beyond => {
-                        result.exceptions.push(Reason::on_line(
-                            ReasonCode::PriceVariance,
-                            n,
-                            format!(
-                                "unit price {} differs from the PO {} line {} price {} by {percent} %, \
-                                 beyond the tolerance ({})",
-                                price_text(price),
-                                order.number,
-                                po_line.line,
-                                po_line.unit_price,
-                                rule.describe()
-                            ),
-                        ));
-                        LineCheck::Failed
-                    }
-                }
-            }
-        };
-        let amount = line.amount.as_ref().map_or_else(
-            || (qty * invoiced_price.unwrap_or_default() / po_line.price_unit).round_dp(2),
-            |f| f.value.amount.abs(),
-        );
-        result.booking.push(BookedLine {
-            purchase_order: order.number.clone(),
-            purchase_order_line: po_line.line.clone(),
-            quantity: qty,
-            amount,
-            goods_receipt: receipt,
-            account: None,
-        });
-        result.explanations.push(LineExplanation {
-            line: n,
-            purchase_order: Some(order.number.clone()),
-            purchase_order_line: Some(po_line.line.clone()),
-            quantity_invoiced: Some(qty),
-            quantity_ordered: Some(po_line.quantity),
-            quantity_received: Some(got),
-            quantity_invoiced_before: Some(before),
-            quantity_open: Some(open),
-            price_invoiced: invoiced_price,
-            price_ordered: Some(po_line.unit_price),
-            quantity_check,
-            price_check,
-            variance: None,
-            tolerances: vec![rule.describe()],
-            explanation: explain(quantity_check, price_check),
-        });
     }
     result
 }
 
-/// Judges the quantity; returns the check, the open quantity, and a reason when not OK.
-fn judge_quantity(
-    kind: DocumentKind,
-    qty: Decimal,
-    invoiced_before: Decimal,
-    received: Decimal,
+fn judge_line(
+    result: &mut LineResult,
+    i: usize,
+    line: &Line,
+    order: &PurchaseOrder,
     po_line: &PurchaseOrderLine,
-    n: u32,
-) -> (LineCheck, Decimal, Option<Reason>) {
-    if kind == DocumentKind::CreditNote {
+    cx: &LineContext<'_, '_>,
+) {
+    let n = line_no(i);
+    let key = ScopeKey {
+        company: order.company.as_deref(),
+        supplier: Some(cx.supplier_id),
+        item: po_line.item_code.as_deref(),
+    };
+    let document_unit = line.unit.as_ref().map(|f| f.value.as_str());
+    let Some(factor) = units::factor_to_order_unit(document_unit, po_line) else {
+        let unit = document_unit.unwrap_or_default();
+        result.exceptions.push(Reason::on_line(
+            ReasonCode::UnitMismatch,
+            n,
+            format!(
+                "invoiced in {unit}, but PO {} line {} is in {} and names no conversion from {unit}",
+                order.number, po_line.line, po_line.unit
+            ),
+        ));
+        let mut row = unmatched(n, line);
+        row.purchase_order = Some(order.number.clone());
+        row.purchase_order_line = Some(po_line.line.clone());
+        row.explanation = format!(
+            "unit {unit} cannot be converted to the PO's {}",
+            po_line.unit
+        );
+        result.explanations.push(row);
+        return;
+    };
+    let quantity = line
+        .quantity
+        .as_ref()
+        .map_or(Decimal::ZERO, |f| f.value.abs())
+        * factor;
+    let before = invoiced_so_far(cx.booked, &order.number, &po_line.line);
+    let (got, receipt) = received(cx.erp, &order.number, &po_line.line);
+    let p = Pairing {
+        n,
+        order,
+        po_line,
+        key,
+        quantity,
+        before,
+        received: got,
+        receipt,
+    };
+    let mut tolerances = Vec::new();
+    let (quantity_check, open) = judge_quantity(&p, cx, result, &mut tolerances);
+    let price = price_per_po_unit(line, po_line, factor);
+    let expected = p.po_price_of(quantity);
+    let amount = match &line.amount {
+        Some(f) => f.value.amount.abs(),
+        None => price.map_or(expected, |pr| {
+            (quantity * pr / po_line.price_unit).round_dp(2)
+        }),
+    };
+    let mut book_at_po_value = false;
+    let price_check = match price {
+        None => {
+            result.exceptions.push(Reason::on_line(
+                ReasonCode::MissingField,
+                n,
+                "no unit price or amount could be read".to_string(),
+            ));
+            Check {
+                state: LineCheck::NotChecked,
+                said: "price not read".to_string(),
+            }
+        }
+        Some(price) => {
+            let rule = cx.policy.tolerance(Dimension::UnitPrice, &p.key);
+            let variance = Variance {
+                difference: price - po_line.unit_price,
+                reference: po_line.unit_price,
+                amount: price - po_line.unit_price,
+            };
+            let said = format!(
+                "unit price {} against the PO's {}",
+                money_text(price),
+                money_text(po_line.unit_price)
+            );
+            let check = judge(&rule, variance, &p, said, ReasonCode::PriceVariance, result);
+            book_at_po_value |=
+                check.state == LineCheck::WithinTolerance && rule.action == Action::BookDifference;
+            tolerances.push(rule.describe());
+            check
+        }
+    };
+    let amount_rule = cx.policy.tolerance(Dimension::LineAmount, &p.key);
+    let amount_said = format!(
+        "line amount {} against the PO value {}",
+        money_text(amount),
+        money_text(expected)
+    );
+    // Off unless configured: the unit price judges the same variance per unit.
+    let amount_check = if amount_rule.lower.unlimited && amount_rule.upper.unlimited {
+        Check {
+            state: LineCheck::Ok,
+            said: amount_said,
+        }
+    } else {
+        tolerances.push(amount_rule.describe());
+        let variance = Variance {
+            difference: amount - expected,
+            reference: expected,
+            amount: amount - expected,
+        };
+        judge(
+            &amount_rule,
+            variance,
+            &p,
+            amount_said,
+            ReasonCode::AmountVariance,
+            result,
+        )
+    };
+    book_at_po_value |= amount_check.state == LineCheck::WithinTolerance
+        && amount_rule.action == Action::BookDifference;
+    let cap = cx.policy.tolerance(Dimension::ItemAmount, &p.key);
+    if cap.judge(Variance {
+        difference: amount,
+        reference: Decimal::ZERO,
+        amount,
+    }) == Judgement::Beyond
+    {
+        result.exceptions.push(Reason::on_line(
+            ReasonCode::AmountVariance,
+            n,
+            format!(
+                "line amount {} is above the limit for one line ({})",
+                money_text(amount),
+                cap.describe()
+            ),
+        ));
+        tolerances.push(cap.describe());
+    }
+    let difference_account = [
+        &amount_rule,
+        &cx.policy.tolerance(Dimension::UnitPrice, &p.key),
+    ]
+    .into_iter()
+    .find(|r| r.action == Action::BookDifference)
+    .and_then(|r| r.account.clone());
+    let booked_amount = if book_at_po_value { expected } else { amount };
+    result.booking.push(BookedLine {
+        purchase_order: order.number.clone(),
+        purchase_order_line: po_line.line.clone(),
+        quantity,
+        amount: booked_amount,
+        goods_receipt: p.receipt.clone(),
+        account: None,
+    });
+    if book_at_po_value && amount != expected {
+        result.booking.push(BookedLine {
+            purchase_order: order.number.clone(),
+            purchase_order_line: String::new(),
+            quantity: Decimal::ZERO,
+            amount: amount - expected,
+            goods_receipt: None,
+            account: difference_account,
+        });
+    }
+    let checks = [&quantity_check, &price_check, &amount_check];
+    let verdict = if checks.iter().any(|c| c.state == LineCheck::Failed) {
+        "a person looks"
+    } else if quantity_check.state == LineCheck::Pending {
+        "waits for the goods"
+    } else if checks.iter().any(|c| c.state == LineCheck::NotChecked) {
+        "a person looks"
+    } else {
+        "books"
+    };
+    let explanation = format!(
+        "{}: ordered {}, received {}, invoiced before {}, now {}: {}; {}; {}: {verdict}",
+        p.at(),
+        po_line.quantity.normalize(),
+        got.normalize(),
+        before.normalize(),
+        quantity.normalize(),
+        quantity_check.said,
+        price_check.said,
+        amount_check.said,
+    );
+    result.explanations.push(LineExplanation {
+        line: n,
+        purchase_order: Some(order.number.clone()),
+        purchase_order_line: Some(po_line.line.clone()),
+        quantity_invoiced: Some(quantity),
+        quantity_ordered: Some(po_line.quantity),
+        quantity_received: Some(got),
+        quantity_invoiced_before: Some(before),
+        quantity_open: Some(open),
+        price_invoiced: price,
+        price_ordered: Some(po_line.unit_price),
+        quantity_check: quantity_check.state,
+        price_check: worst(price_check.state, amount_check.state),
+        variance: price
+            .map(|pr| ((pr - po_line.unit_price) * quantity / po_line.price_unit).round_dp(2)),
+        tolerances,
+        explanation,
+    });
+}
+
+/// The worse of two checks (a failed amount check fails the line's price).
+fn worst(a: LineCheck, b: LineCheck) -> LineCheck {
+    let rank = |c: LineCheck| match c {
+        LineCheck::Ok => 0,
+        LineCheck::WithinTolerance => 1,
+        LineCheck::Pending => 2,
+        LineCheck::NotChecked => 3,
+        LineCheck::Failed => 4,
+    };
+    if rank(b) > rank(a) { b } else { a }
+}
+
+/// Judges one variance under `rule`; a variance beyond it is an exception
+/// with `beyond`, within it a note (or, for `action = "exception"`, a
+/// request for review).
+fn judge(
+    rule: &Tolerance,
+    variance: Variance,
+    p: &Pairing<'_>,
+    said: String,
+    beyond: ReasonCode,
+    result: &mut LineResult,
+) -> Check {
+    let percent = variance
+        .percent()
+        .map_or_else(String::new, |pc| format!(" ({pc:+} %)"));
+    match rule.judge(variance) {
+        Judgement::Exact => Check {
+            state: LineCheck::Ok,
+            said: format!("{said}: equal"),
+        },
+        Judgement::Within if rule.action == Action::Exception => {
+            result.exceptions.push(Reason::on_line(
+                ReasonCode::ReviewRequired,
+                p.n,
+                format!(
+                    "{said} differs{percent} on {}; within the limits, but the policy wants a person to look ({})",
+                    p.at(),
+                    rule.describe()
+                ),
+            ));
+            Check {
+                state: LineCheck::Failed,
+                said: format!("{said}{percent}: within the limits, a person looks"),
+            }
+        }
+        Judgement::Within => {
+            result.notes.push(Reason::on_line(
+                ReasonCode::WithinTolerance,
+                p.n,
+                format!(
+                    "{said} differs{percent}, within tolerance ({})",
+                    rule.describe()
+                ),
+            ));
+            Check {
+                state: LineCheck::WithinTolerance,
+                said: format!("{said}{percent}: within tolerance"),
+            }
+        }
+        Judgement::Beyond => {
+            result.exceptions.push(Reason::on_line(
+                beyond,
+                p.n,
+                format!(
+                    "{said} on {} differs{percent}, beyond the tolerance ({})",
+                    p.at(),
+                    rule.describe()
+                ),
+            ));
+            Check {
+                state: LineCheck::Failed,
+                said: format!("{said}{percent}: beyond tolerance"),
+            }
+        }
+    }
+}
+
+/// Judges the quantity; returns the check and the quantity open for invoicing.
+fn judge_quantity(
+    p: &Pairing<'_>,
+    cx: &LineContext<'_, '_>,
+    result: &mut LineResult,
+    tolerances: &mut Vec<String>,
+) -> (Check, Decimal) {
+    let qty = p.quantity;
+    if cx.kind == DocumentKind::CreditNote {
         // A credit can take back at most what was invoiced on the line.
-        let open = invoiced_before;
+        let open = p.before;
         return if qty <= open {
-            (LineCheck::Ok, open, None)
-        } else {
-            let msg = format!("credits {qty}, but only {open} were invoiced on this PO line");
+            let said = format!(
+                "credits {} of {} invoiced",
+                qty.normalize(),
+                open.normalize()
+            );
             (
-                LineCheck::Failed,
+                Check {
+                    state: LineCheck::Ok,
+                    said,
+                },
                 open,
-                Some(Reason::on_line(ReasonCode::CreditNoteUnlinked, n, msg)),
+            )
+        } else {
+            let msg = format!(
+                "credits {}, but only {} were invoiced on {}",
+                qty.normalize(),
+                open.normalize(),
+                p.at()
+            );
+            result.exceptions.push(Reason::on_line(
+                ReasonCode::CreditNoteUnlinked,
+                p.n,
+                msg.clone(),
+            ));
+            (
+                Check {
+                    state: LineCheck::Failed,
+                    said: msg,
+                },
+                open,
             )
         };
     }
-    let ordered_open = po_line.quantity - invoiced_before;
-    if !po_line.goods_receipt_based {
-        return if qty <= ordered_open {
-            (LineCheck::Ok, ordered_open, None)
-        } else {
-            let msg =
-                format!("invoices {qty}, but only {ordered_open} are ordered and not yet invoiced");
-            let r = Reason::on_line(ReasonCode::QuantityExceedsReceived, n, msg);
-            (LineCheck::Failed, ordered_open, Some(r))
-        };
-    }
-    let open = received - invoiced_before;
-    if qty <= open {
-        (LineCheck::Ok, open, None)
-    } else if qty <= ordered_open {
-        let msg = format!(
-            "invoices {qty}, received and not yet invoiced {open} (ordered {}): waiting for the goods receipt",
-            po_line.quantity
-        );
+    let ordered_open = p.po_line.quantity - p.before;
+    let (dimension, open, against) = if p.po_line.goods_receipt_based {
         (
-            LineCheck::Pending,
-            open,
-            Some(Reason::on_line(ReasonCode::AwaitingGoodsReceipt, n, msg)),
+            Dimension::QuantityReceived,
+            p.received - p.before,
+            "received",
         )
     } else {
+        (Dimension::QuantityOrdered, ordered_open, "ordered")
+    };
+    let rule = cx.policy.tolerance(dimension, &p.key);
+    tolerances.push(rule.describe());
+    let variance = Variance {
+        difference: qty - open,
+        reference: open,
+        amount: p.po_price_of(qty - open),
+    };
+    let said = format!(
+        "quantity {} against {} open ({against}, not yet invoiced)",
+        qty.normalize(),
+        open.normalize()
+    );
+    let judgement = rule.judge(variance);
+    let waits = judgement == Judgement::Beyond
+        && dimension == Dimension::QuantityReceived
+        && qty > open
+        && qty <= ordered_open;
+    if waits {
         let msg = format!(
-            "invoices {qty}, but only {ordered_open} are ordered and not yet invoiced (received {received})"
+            "invoices {}, received and not yet invoiced {} (ordered {}): waiting for the goods receipt",
+            qty.normalize(),
+            open.normalize(),
+            p.po_line.quantity.normalize()
         );
-        (
-            LineCheck::Failed,
+        result
+            .pending
+            .push(Reason::on_line(ReasonCode::AwaitingGoodsReceipt, p.n, msg));
+        let said = format!("{said}: goods not (fully) received yet");
+        return (
+            Check {
+                state: LineCheck::Pending,
+                said,
+            },
             open,
-            Some(Reason::on_line(ReasonCode::QuantityExceedsReceived, n, msg)),
-        )
+        );
     }
-}
-
-/// A unit price for people: at least two decimals, no trailing zeros beyond them.
-fn price_text(price: Decimal) -> String {
-    let p = price.normalize();
-    if p.scale() < 2 {
-        format!("{:.2}", p)
+    let code = if qty > open {
+        ReasonCode::QuantityExceedsReceived
     } else {
-        p.to_string()
-    }
+        ReasonCode::ReviewRequired
+    };
+    (judge(&rule, variance, p, said, code, result), open)
 }
 
-fn explain(quantity: LineCheck, price: LineCheck) -> String {
-    let q = match quantity {
-        LineCheck::Ok => "quantity matches the goods received",
-        LineCheck::Pending => "goods not (fully) received yet",
-        LineCheck::Failed => "quantity exceeds what may be invoiced",
-        _ => "quantity not checked",
-    };
-    let p = match price {
-        LineCheck::Ok => "price as ordered",
-        LineCheck::WithinTolerance => "price within tolerance",
-        LineCheck::Failed => "price beyond tolerance",
-        _ => "price not checked",
-    };
-    format!("{q}; {p}")
-}
-
-fn unmatched(n: u32, line: &Line) -> LineExplanation {
+/// The row of a document line that pairs with no PO line.
+pub(crate) fn unmatched(n: u32, line: &Line) -> LineExplanation {
     LineExplanation {
         line: n,
         purchase_order: None,

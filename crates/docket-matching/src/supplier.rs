@@ -1,9 +1,11 @@
 //! Supplier identification: which master record sent this document.
 //!
-//! Strong evidence is an identifier on the master record (VAT id, IBAN); a
-//! similar name or the sender's mail domain is weak evidence and identifies a
-//! supplier only when both agree. Two suppliers with strong evidence is a
-//! conflict a person must resolve.
+//! Strong evidence is an identifier on the master record: the VAT id or an
+//! IBAN. A similar name and the sender's mail domain are weak evidence and
+//! identify a supplier only when both point at the same one. Two suppliers
+//! with strong evidence (the VAT id says one, the IBAN another) are a conflict
+//! a person must resolve; so is no supplier at all. Either reason names the
+//! candidates that came close and why.
 
 use docket_domain::erp::Supplier;
 use docket_domain::normalize::{compact_identifier, company_name};
@@ -11,6 +13,20 @@ use docket_domain::{BusinessDocument, Reason, ReasonCode};
 use serde::{Deserialize, Serialize};
 
 use crate::Policy;
+use crate::index::ErpIndex;
+
+/// Confidence of an identification by VAT id and IBAN together.
+const BOTH_IDS: f32 = 0.99;
+/// ... by the VAT id alone.
+const VAT_ID: f32 = 0.97;
+/// ... by an IBAN on the master record alone (an account can be shared by a group).
+const IBAN: f32 = 0.95;
+/// ... by a similar name sent from a domain on the master record.
+const NAME_AND_DOMAIN: f32 = 0.85;
+/// Names at least this similar are shown as close candidates of an unknown supplier.
+const CLOSE_NAME: f64 = 0.75;
+/// At most this many candidates are named in a reason.
+const SHOWN: usize = 3;
 
 /// The supplier Docket identified, with the evidence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -21,6 +37,9 @@ pub struct SupplierMatch {
     pub name: String,
     /// What matched, in words ("VAT id DE136695976 on the master record").
     pub evidence: Vec<String>,
+    /// How sure the identification is (0-1), from the kind of evidence.
+    #[serde(default)]
+    pub confidence: f32,
 }
 
 /// Identifiers read from the document's seller, normalised for comparison.
@@ -55,83 +74,184 @@ impl SellerIds {
     }
 }
 
-fn name_similarity(a: &str, b: &str) -> f64 {
+/// Similarity of two company names (0-1) after normalisation.
+pub fn name_similarity(a: &str, b: &str) -> f64 {
     strsim::jaro_winkler(&company_name(a), &company_name(b))
 }
 
-/// Identifies the supplier among the candidates, or says why not.
+/// One supplier and what speaks for it.
+struct Candidate<'a> {
+    supplier: &'a Supplier,
+    vat: bool,
+    iban: bool,
+    domain: bool,
+    name: f64,
+}
+
+impl Candidate<'_> {
+    fn strong(&self) -> bool {
+        self.vat || self.iban
+    }
+
+    fn evidence(&self, ids: &SellerIds) -> Vec<String> {
+        let s = self.supplier;
+        let mut said = Vec::new();
+        if self.vat {
+            said.push(format!(
+                "VAT id {} on the master record",
+                s.vat_id
+                    .as_deref()
+                    .map(compact_identifier)
+                    .unwrap_or_default()
+            ));
+        }
+        if self.iban {
+            for iban in s.ibans.iter().map(|i| compact_identifier(i)) {
+                if ids.ibans.contains(&iban) {
+                    said.push(format!("IBAN {iban} on the master record"));
+                }
+            }
+        }
+        if self.name > 0.0 {
+            said.push(format!(
+                "name {:.0} % similar to {:?}",
+                self.name * 100.0,
+                s.name
+            ));
+        }
+        if self.domain {
+            said.push("sender's mail domain on the master record".to_string());
+        }
+        said
+    }
+
+    fn confidence(&self, policy: &Policy) -> f32 {
+        match (self.vat, self.iban) {
+            (true, true) => BOTH_IDS,
+            (true, false) => VAT_ID,
+            (false, true) => IBAN,
+            (false, false) if self.domain && self.name >= policy.name_similarity => NAME_AND_DOMAIN,
+            _ => 0.0,
+        }
+    }
+
+    fn shown(&self, ids: &SellerIds) -> String {
+        let why = self.evidence(ids);
+        let why = if why.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", why.join(", "))
+        };
+        format!("{} ({}){why}", self.supplier.name, self.supplier.id)
+    }
+}
+
+/// Everyone the document's identifiers, name or sender point at.
+fn candidates<'a>(
+    ids: &SellerIds,
+    erp: &ErpIndex<'a>,
+    sender_domain: Option<&str>,
+) -> Vec<Candidate<'a>> {
+    let mut found: Vec<Candidate<'a>> = Vec::new();
+    let mut add = |s: &'a Supplier| {
+        if !found.iter().any(|c| c.supplier.id == s.id) {
+            found.push(Candidate {
+                supplier: s,
+                vat: false,
+                iban: false,
+                domain: false,
+                name: 0.0,
+            });
+        }
+    };
+    for vat in &ids.vat_ids {
+        erp.suppliers_with_vat(vat).into_iter().for_each(&mut add);
+    }
+    for iban in &ids.ibans {
+        erp.suppliers_with_iban(iban).into_iter().for_each(&mut add);
+    }
+    if let Some(domain) = sender_domain {
+        erp.suppliers_with_domain(domain)
+            .into_iter()
+            .for_each(&mut add);
+    }
+    if let Some(name) = &ids.name {
+        erp.suppliers_named_like(name)
+            .into_iter()
+            .for_each(&mut add);
+    }
+    for c in &mut found {
+        let s = c.supplier;
+        c.vat = s
+            .vat_id
+            .as_deref()
+            .is_some_and(|v| ids.vat_ids.contains(&compact_identifier(v)));
+        c.iban = s
+            .ibans
+            .iter()
+            .any(|i| ids.ibans.contains(&compact_identifier(i)));
+        c.domain = sender_domain
+            .is_some_and(|d| s.email_domains.iter().any(|e| e.eq_ignore_ascii_case(d)));
+        c.name = ids
+            .name
+            .as_deref()
+            .map_or(0.0, |n| name_similarity(n, &s.name));
+    }
+    found
+}
+
+/// Identifies the supplier, or says why not and who came close.
 pub fn identify(
     doc: &BusinessDocument,
-    candidates: &[Supplier],
+    erp: &ErpIndex<'_>,
     sender_domain: Option<&str>,
     policy: &Policy,
 ) -> Result<SupplierMatch, Reason> {
     let ids = SellerIds::of(doc);
-    let mut strong: Vec<(&Supplier, Vec<String>)> = Vec::new();
-    let mut weak: Vec<(&Supplier, Vec<String>)> = Vec::new();
-    for supplier in candidates {
-        let mut evidence = Vec::new();
-        if let Some(vat) = supplier.vat_id.as_deref().map(compact_identifier)
-            && ids.vat_ids.contains(&vat)
-        {
-            evidence.push(format!("VAT id {vat} on the master record"));
+    let mut found = candidates(&ids, erp, sender_domain);
+    found.sort_by(|a, b| {
+        b.confidence(policy)
+            .total_cmp(&a.confidence(policy))
+            .then(b.name.total_cmp(&a.name))
+            .then_with(|| a.supplier.id.cmp(&b.supplier.id))
+    });
+    let strong: Vec<&Candidate> = found.iter().filter(|c| c.strong()).collect();
+    let weak: Vec<&Candidate> = found
+        .iter()
+        .filter(|c| !c.strong() && c.confidence(policy) > 0.0)
+        .collect();
+    let chosen = match (strong.as_slice(), weak.as_slice()) {
+        ([one], _) => *one,
+        ([], [one]) => *one,
+        ([], []) => return Err(unknown_supplier(&ids, &found, sender_domain)),
+        (several, _) if !several.is_empty() => {
+            return Err(ambiguous("several suppliers match", several, &ids));
         }
-        for iban in &supplier.ibans {
-            if ids.ibans.contains(&compact_identifier(iban)) {
-                evidence.push(format!("IBAN {iban} on the master record"));
-            }
-        }
-        if !evidence.is_empty() {
-            strong.push((supplier, evidence));
-            continue;
-        }
-        let name_ok = ids
-            .name
-            .as_deref()
-            .is_some_and(|n| name_similarity(n, &supplier.name) >= policy.name_similarity);
-        let domain_ok = sender_domain.is_some_and(|d| {
-            supplier
-                .email_domains
-                .iter()
-                .any(|e| e.eq_ignore_ascii_case(d))
-        });
-        if name_ok && domain_ok {
-            weak.push((
-                supplier,
-                vec![
-                    format!("name similar to {:?}", supplier.name),
-                    "sender's mail domain on the master record".to_string(),
-                ],
-            ));
-        }
-    }
-    let chosen = match (strong.len(), weak.len()) {
-        (1, _) => strong.pop(),
-        (0, 1) => weak.pop(),
-        (0, 0) => None,
-        _ => {
-            let names: Vec<String> = strong
-                .iter()
-                .chain(weak.iter())
-                .map(|(s, _)| format!("{} ({})", s.name, s.id))
-                .collect();
-            return Err(Reason::new(
-                ReasonCode::AmbiguousSupplier,
-                format!("several suppliers match: {}", names.join(", ")),
+        (_, several) => {
+            return Err(ambiguous(
+                "several suppliers match by name and mail domain",
+                several,
+                &ids,
             ));
         }
     };
-    match chosen {
-        Some((supplier, evidence)) => Ok(SupplierMatch {
-            id: supplier.id.clone(),
-            name: supplier.name.clone(),
-            evidence,
-        }),
-        None => Err(unknown_supplier(&ids, candidates)),
-    }
+    Ok(SupplierMatch {
+        id: chosen.supplier.id.clone(),
+        name: chosen.supplier.name.clone(),
+        evidence: chosen.evidence(&ids),
+        confidence: chosen.confidence(policy),
+    })
 }
 
-fn unknown_supplier(ids: &SellerIds, candidates: &[Supplier]) -> Reason {
+fn ambiguous(what: &str, several: &[&Candidate], ids: &SellerIds) -> Reason {
+    let shown: Vec<String> = several.iter().take(SHOWN).map(|c| c.shown(ids)).collect();
+    Reason::new(
+        ReasonCode::AmbiguousSupplier,
+        format!("{what}: {}", shown.join("; ")),
+    )
+}
+
+fn unknown_supplier(ids: &SellerIds, found: &[Candidate], sender_domain: Option<&str>) -> Reason {
     let shown = ids.name.as_deref().unwrap_or("(no name read)");
     let mut said = format!("no supplier on the master data matches {shown:?}");
     if let Some(vat) = ids.vat_ids.first() {
@@ -140,20 +260,21 @@ fn unknown_supplier(ids: &SellerIds, candidates: &[Supplier]) -> Reason {
     if let Some(iban) = ids.ibans.first() {
         said.push_str(&format!(", IBAN {iban}"));
     }
-    let mut close: Vec<(f64, &Supplier)> = candidates
+    if let Some(domain) = sender_domain {
+        said.push_str(&format!(", sent from {domain}"));
+    }
+    let close: Vec<String> = found
         .iter()
-        .filter_map(|s| {
-            let sim = ids.name.as_deref().map(|n| name_similarity(n, &s.name))?;
-            Some((sim, s))
-        })
+        .filter(|c| c.name >= CLOSE_NAME || c.domain)
+        .take(SHOWN)
+        .map(|c| c.shown(ids))
         .collect();
-    close.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
-    if let Some((sim, s)) = close.first() {
+    if close.is_empty() {
+        said.push_str("; no supplier comes close");
+    } else {
         said.push_str(&format!(
-            "; closest: {} ({}), name similarity {:.0} %",
-            s.name,
-            s.id,
-            sim * 100.0
+            "; close, but not enough to be sure: {}",
+            close.join("; ")
         ));
     }
     Reason::new(ReasonCode::UnknownSupplier, said)

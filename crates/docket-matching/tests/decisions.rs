@@ -283,7 +283,7 @@ fn an_unknown_supplier_names_the_closest_candidate() {
     assert!(
         outcome.reasons[0]
             .message
-            .contains("closest: Supplier S1 GmbH (S1)"),
+            .contains("close, but not enough to be sure: Supplier S1 GmbH (S1)"),
         "{}",
         outcome.reasons[0].message
     );
@@ -459,9 +459,25 @@ fn blocked_suppliers_and_foreign_orders_are_exceptions() {
     foreign.purchase_orders[0].supplier_id = "S9".into();
     assert!(codes(&decide(&exact(), &foreign)).contains(&ReasonCode::PurchaseOrderOtherSupplier));
 
+    // Without a reference the supplier's one open PO that takes the lines is
+    // found; with the search off, the missing reference is an exception.
     let mut no_po = exact();
     no_po.references.purchase_orders.clear();
-    assert!(codes(&decide(&no_po, &erp())).contains(&ReasonCode::UnknownPurchaseOrder));
+    let found = decide(&no_po, &erp());
+    assert_eq!(found.verdict, Verdict::Book, "{:?}", found.reasons);
+    assert!(
+        found.reasons[0].message.contains("only 4500000001"),
+        "{:?}",
+        found.reasons
+    );
+    let mut policy = Policy::default();
+    policy.po_search.enabled = false;
+    let input = MatchInput {
+        document: &no_po,
+        erp: &erp(),
+        sender_domain: None,
+    };
+    assert!(codes(&match_document(&input, &policy)).contains(&ReasonCode::UnknownPurchaseOrder));
 }
 
 #[test]

@@ -49,6 +49,13 @@ impl Erp for FaultyErp {
     async fn purchase_orders(&self, n: &[String]) -> Result<Vec<PurchaseOrder>, ErpError> {
         self.inner.purchase_orders(n).await
     }
+    async fn open_purchase_orders(
+        &self,
+        s: &str,
+        since: Option<chrono::NaiveDate>,
+    ) -> Result<Vec<PurchaseOrder>, ErpError> {
+        self.inner.open_purchase_orders(s, since).await
+    }
     async fn goods_receipts(&self, n: &[String]) -> Result<Vec<GoodsReceipt>, ErpError> {
         self.inner.goods_receipts(n).await
     }

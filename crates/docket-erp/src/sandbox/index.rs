@@ -17,6 +17,8 @@ use docket_domain::normalize;
 pub(super) struct Index {
     /// Purchase orders by number.
     orders: HashMap<String, usize>,
+    /// Purchase orders by supplier id.
+    orders_of_supplier: HashMap<String, Vec<usize>>,
     /// Goods receipts by purchase order number.
     receipts: HashMap<String, Vec<usize>>,
     /// By (supplier id, normalised supplier reference).
@@ -33,6 +35,11 @@ impl Index {
         let mut index = Index::default();
         for (at, po) in data.purchase_orders.iter().enumerate() {
             index.orders.entry(po.number.clone()).or_insert(at);
+            index
+                .orders_of_supplier
+                .entry(po.supplier_id.clone())
+                .or_default()
+                .push(at);
         }
         for (at, gr) in data.goods_receipts.iter().enumerate() {
             index
@@ -56,6 +63,13 @@ impl Index {
         found.sort_unstable();
         found.dedup();
         found
+    }
+
+    /// Positions of the supplier's purchase orders.
+    pub fn orders_of(&self, supplier_id: &str) -> &[usize] {
+        self.orders_of_supplier
+            .get(supplier_id)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Positions of the goods receipts for these purchase orders.

@@ -184,6 +184,25 @@ impl Erp for SandboxErp {
         .await
     }
 
+    async fn open_purchase_orders(
+        &self,
+        supplier_id: &str,
+        since: Option<chrono::NaiveDate>,
+    ) -> Result<Vec<PurchaseOrder>, ErpError> {
+        self.read(|cached| {
+            let all = &cached.snapshot.purchase_orders;
+            let open: Vec<usize> = cached
+                .index
+                .orders_of(supplier_id)
+                .iter()
+                .copied()
+                .filter(|&at| !all[at].closed && since.is_none_or(|d| all[at].order_date >= d))
+                .collect();
+            pick(all, open)
+        })
+        .await
+    }
+
     async fn goods_receipts(&self, po_numbers: &[String]) -> Result<Vec<GoodsReceipt>, ErpError> {
         self.read(|cached| {
             let all = &cached.snapshot.goods_receipts;

@@ -132,6 +132,24 @@ async fn gather(
     };
     let suppliers = pipeline.erp.supplier_candidates(&query).await?;
     let mut numbers = purchase_order_numbers(doc);
+    // An invoice that names no PO is matched against its supplier's open ones.
+    let mut searched = Vec::new();
+    let search = &pipeline.policy.po_search;
+    if numbers.is_empty() && doc.kind() == DocumentKind::Invoice && search.enabled {
+        let since = doc.header.issue_date.as_ref().and_then(|d| {
+            d.value
+                .checked_sub_days(chrono::Days::new(search.max_age_days.into()))
+        });
+        for supplier in &suppliers {
+            searched.extend(
+                pipeline
+                    .erp
+                    .open_purchase_orders(&supplier.id, since)
+                    .await?,
+            );
+        }
+        numbers.extend(searched.iter().map(|po| po.number.clone()));
+    }
     let credited: Vec<String> = doc
         .references
         .preceding_invoices
@@ -176,7 +194,10 @@ async fn gather(
         }
         booked_invoices.extend(booked);
     }
-    let purchase_orders = pipeline.erp.purchase_orders(&numbers).await?;
+    let mut purchase_orders = searched;
+    if purchase_orders.is_empty() {
+        purchase_orders = pipeline.erp.purchase_orders(&numbers).await?;
+    }
     let goods_receipts = pipeline.erp.goods_receipts(&numbers).await?;
     Ok(ErpSnapshot {
         suppliers,
