@@ -120,12 +120,22 @@ impl<'a> ErpIndex<'a> {
     }
 
     /// Suppliers whose name shares a word with `name` (candidates for a
-    /// name comparison; never every supplier).
+    /// name comparison; never every supplier). Words that many suppliers
+    /// share ("service", "industrie") say little and would cost a comparison
+    /// each: only the rarer words count, or the rarest when all are common.
     pub fn suppliers_named_like(&self, name: &str) -> Vec<&'a Supplier> {
-        let mut at: Vec<usize> = name_words(name)
+        const COMMON: usize = 256;
+        let mut lists: Vec<&Vec<usize>> = name_words(name)
             .filter_map(|w| self.suppliers_by_name_word.get(&w))
+            .collect();
+        lists.sort_by_key(|l| l.len());
+        let rare = lists.iter().filter(|l| l.len() <= COMMON).count().max(1);
+        let mut at: Vec<usize> = lists
+            .into_iter()
+            .take(rare)
             .flatten()
             .copied()
+            .take(4 * COMMON)
             .collect();
         at.sort_unstable();
         at.dedup();

@@ -152,9 +152,26 @@ fn candidates<'a>(
     erp: &ErpIndex<'a>,
     sender_domain: Option<&str>,
 ) -> Vec<Candidate<'a>> {
+    let mut picked: Vec<&'a Supplier> = Vec::new();
+    for vat in &ids.vat_ids {
+        picked.extend(erp.suppliers_with_vat(vat));
+    }
+    for iban in &ids.ibans {
+        picked.extend(erp.suppliers_with_iban(iban));
+    }
+    // Names are weak evidence and the costliest to compare: they matter only
+    // when no identifier points at a supplier.
+    let identified = !picked.is_empty();
+    if let Some(domain) = sender_domain {
+        picked.extend(erp.suppliers_with_domain(domain));
+    }
+    if let Some(name) = ids.name.as_ref().filter(|_| !identified) {
+        picked.extend(erp.suppliers_named_like(name));
+    }
+    let mut seen = std::collections::HashSet::new();
     let mut found: Vec<Candidate<'a>> = Vec::new();
-    let mut add = |s: &'a Supplier| {
-        if !found.iter().any(|c| c.supplier.id == s.id) {
+    for s in picked {
+        if seen.insert(s.id.as_str()) {
             found.push(Candidate {
                 supplier: s,
                 vat: false,
@@ -163,22 +180,6 @@ fn candidates<'a>(
                 name: 0.0,
             });
         }
-    };
-    for vat in &ids.vat_ids {
-        erp.suppliers_with_vat(vat).into_iter().for_each(&mut add);
-    }
-    for iban in &ids.ibans {
-        erp.suppliers_with_iban(iban).into_iter().for_each(&mut add);
-    }
-    if let Some(domain) = sender_domain {
-        erp.suppliers_with_domain(domain)
-            .into_iter()
-            .for_each(&mut add);
-    }
-    if let Some(name) = &ids.name {
-        erp.suppliers_named_like(name)
-            .into_iter()
-            .for_each(&mut add);
     }
     for c in &mut found {
         let s = c.supplier;
