@@ -85,6 +85,16 @@ fn unsure_match_inputs(doc: &BusinessDocument, policy: &Policy) -> Vec<Reason> {
             ));
         }
     }
+    if let Some(vat) = doc.seller.vat_id.as_ref().filter(|f| unsure(f.confidence)) {
+        reasons.push(Reason::new(
+            ReasonCode::MissingField,
+            format!(
+                "the seller's VAT id {} was read with low confidence ({:.0} %): please check",
+                vat.value,
+                vat.confidence.value() * 100.0
+            ),
+        ));
+    }
     // Header and line references together, each once, at its lowest.
     for (number, confidence) in crate::purchase_order_refs(doc) {
         if unsure(confidence) {

@@ -159,10 +159,13 @@ pub fn match_indexed(
 ) -> MatchOutcome {
     let kind = doc.kind();
     if !matches!(kind, DocumentKind::Invoice | DocumentKind::CreditNote) {
-        let msg = format!(
-            "this is a {}, not an invoice or credit note",
-            kind.as_str().replace('_', " ")
-        );
+        let what = kind.as_str().replace('_', " ");
+        let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        let msg = format!("this is {article} {what}, not an invoice or credit note");
         return outcome(
             Verdict::Exception,
             vec![Reason::new(ReasonCode::NotAnInvoice, msg)],

@@ -7,6 +7,8 @@
 //! unit. Lines that pair with no PO line are left to the caller, which knows
 //! delivery costs and discounts from goods ([`crate::charges`]).
 
+use std::collections::HashMap;
+
 use docket_domain::erp::{BookedInvoice, BookedLine, PurchaseOrder, PurchaseOrderLine};
 use docket_domain::normalize::compact_identifier;
 use docket_domain::{DocumentKind, Line, LineCheck, LineExplanation, Reason, ReasonCode};
@@ -121,8 +123,9 @@ fn fit(line: &Line, candidate: PoLineRef<'_>, policy: &Policy) -> f64 {
     }
 }
 
-/// Pairs document lines with PO lines, one to one, best fit first; among
-/// equal fits the earlier PO line, then the earlier document line.
+/// Pairs document lines with PO lines, one to one, best fit first (among
+/// equal fits the earlier PO line, then the earlier document line); then
+/// lines left over with the PO line they fit best, taken or not.
 fn pair<'a>(
     lines: &[Line],
     candidates: &[PoLineRef<'a>],
@@ -140,10 +143,17 @@ fn pair<'a>(
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)).then(a.1.cmp(&b.1)));
     let mut result = vec![None; lines.len()];
     let mut taken = vec![false; candidates.len()];
-    for (_, i, j) in scored {
+    for &(_, i, j) in &scored {
         if result[i].is_none() && !taken[j] {
             result[i] = Some(candidates[j]);
             taken[j] = true;
+        }
+    }
+    // A line left over may still belong to a PO line another line took:
+    // an invoice that lists two deliveries of one PO line on two lines.
+    for &(_, i, j) in &scored {
+        if result[i].is_none() {
+            result[i] = Some(candidates[j]);
         }
     }
     result
@@ -253,13 +263,16 @@ pub fn match_lines(
         .collect();
     let pairs = pair(lines, &candidates, cx.policy);
     let mut result = LineResult::default();
+    // Quantities earlier lines of this document put on each PO line.
+    let mut claimed: HashMap<(&str, &str), Decimal> = HashMap::new();
     for (i, (line, paired)) in lines.iter().zip(pairs).enumerate() {
         match paired {
             Some(PoLineRef {
                 order,
                 line: po_line,
             }) => {
-                judge_line(&mut result, i, line, order, po_line, cx);
+                let earlier = claimed.entry((&order.number, &po_line.line)).or_default();
+                *earlier += judge_line(&mut result, i, line, order, po_line, *earlier, cx);
             }
             None => result.unpaired.push(i),
         }
@@ -267,14 +280,16 @@ pub fn match_lines(
     result
 }
 
+/// Judges one paired line; returns the quantity it invoices, in order units.
 fn judge_line(
     result: &mut LineResult,
     i: usize,
     line: &Line,
     order: &PurchaseOrder,
     po_line: &PurchaseOrderLine,
+    earlier_lines: Decimal,
     cx: &LineContext<'_, '_>,
-) {
+) -> Decimal {
     let n = line_no(i);
     let key = ScopeKey {
         company: order.company.as_deref(),
@@ -300,14 +315,14 @@ fn judge_line(
             po_line.unit
         );
         result.explanations.push(row);
-        return;
+        return Decimal::ZERO;
     };
     let quantity = line
         .quantity
         .as_ref()
         .map_or(Decimal::ZERO, |f| f.value.abs())
         * factor;
-    let before = invoiced_so_far(cx.booked, &order.number, &po_line.line);
+    let before = invoiced_so_far(cx.booked, &order.number, &po_line.line) + earlier_lines;
     let (got, receipt) = received(cx.erp, &order.number, &po_line.line);
     let p = Pairing {
         n,
@@ -474,6 +489,7 @@ fn judge_line(
         tolerances,
         explanation,
     });
+    quantity
 }
 
 /// The worse of two checks (a failed amount check fails the line's price).
@@ -621,6 +637,15 @@ fn judge_quantity(
         qty.normalize(),
         open.normalize()
     );
+    if qty < open && rule.lower.unlimited {
+        // Invoicing less than is open is partial invoicing, not a variance.
+        let said = format!(
+            "quantity {} of {} open ({against}, not yet invoiced): partial",
+            qty.normalize(),
+            open.normalize()
+        );
+        return (Check { state: LineCheck::Ok, said }, open);
+    }
     let judgement = rule.judge(variance);
     let waits = judgement == Judgement::Beyond
         && dimension == Dimension::QuantityReceived

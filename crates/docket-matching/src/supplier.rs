@@ -9,7 +9,7 @@
 
 use docket_domain::erp::Supplier;
 use docket_domain::normalize::{compact_identifier, company_name};
-use docket_domain::{BusinessDocument, Reason, ReasonCode};
+use docket_domain::{BusinessDocument, Confidence, Reason, ReasonCode};
 use serde::{Deserialize, Serialize};
 
 use crate::Policy;
@@ -54,19 +54,27 @@ pub struct SellerIds {
 }
 
 impl SellerIds {
-    /// Reads them from the document.
+    /// Reads them from the document, however sure the reading.
     pub fn of(doc: &BusinessDocument) -> Self {
+        SellerIds::read(doc, Confidence::new(0.0))
+    }
+
+    /// Reads them, keeping only identifiers read with at least `min`: an
+    /// unsure VAT id or IBAN is no evidence of who sent the document.
+    pub fn read(doc: &BusinessDocument, min: Confidence) -> Self {
         SellerIds {
             vat_ids: doc
                 .seller
                 .vat_id
                 .iter()
+                .filter(|f| f.confidence >= min)
                 .map(|f| compact_identifier(&f.value))
                 .collect(),
             ibans: doc
                 .seller
                 .bank_accounts
                 .iter()
+                .filter(|a| a.iban.confidence >= min)
                 .map(|a| compact_identifier(&a.iban.value))
                 .collect(),
             name: doc.seller.name().map(str::to_string),
@@ -208,7 +216,7 @@ pub fn identify(
     sender_domain: Option<&str>,
     policy: &Policy,
 ) -> Result<SupplierMatch, Reason> {
-    let ids = SellerIds::of(doc);
+    let ids = SellerIds::read(doc, policy.min_confidence());
     let mut found = candidates(&ids, erp, sender_domain);
     found.sort_by(|a, b| {
         b.confidence(policy)
@@ -221,8 +229,18 @@ pub fn identify(
         .iter()
         .filter(|c| !c.strong() && c.confidence(policy) > 0.0)
         .collect();
+    // A group's shared account puts an IBAN on several records; the VAT id
+    // then decides, as long as it names a supplier that has the IBAN too.
+    let by_vat: Vec<&&Candidate> = strong.iter().filter(|c| c.vat).collect();
+    let shared_account = match by_vat.as_slice() {
+        [v] => strong
+            .iter()
+            .all(|c| std::ptr::eq(*c, **v) || (!c.vat && c.iban && v.iban)),
+        _ => false,
+    };
     let chosen = match (strong.as_slice(), weak.as_slice()) {
         ([one], _) => *one,
+        (_, _) if shared_account => *by_vat[0],
         ([], [one]) => *one,
         ([], []) => return Err(unknown_supplier(&ids, &found, sender_domain)),
         (several, _) if !several.is_empty() => {

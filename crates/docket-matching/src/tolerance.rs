@@ -111,22 +111,26 @@ impl Limit {
         }
     }
 
-    /// Whether a variance of `amount` (absolute, in currency) that is
-    /// `percent` of the reference (`None`: the reference is zero) stays within.
-    fn admits(&self, amount: Decimal, percent: Option<Decimal>) -> bool {
-        if self.unlimited || amount.is_zero() {
+    /// Whether `variance` stays within this side's limits. The percentage is
+    /// compared unrounded (2.004 % is beyond 2 %), and a variance that is
+    /// worth nothing (free samples, a screw at 4.00 per 1000) is still a
+    /// variance: only the limits say whether it may pass.
+    fn admits(&self, variance: &Variance) -> bool {
+        if self.unlimited {
             return true;
         }
         if self.percent.is_none() && self.absolute.is_none() {
             return false;
         }
-        let percent_ok = match (self.percent, percent) {
-            (None, _) => true,
-            (Some(limit), Some(p)) => p.abs() <= limit,
+        let percent_ok = self.percent.is_none_or(|limit| {
             // Any variance of nothing is infinitely many percent.
-            (Some(_), None) => false,
-        };
-        let absolute_ok = self.absolute.is_none_or(|limit| amount.abs() <= limit);
+            !variance.reference.is_zero()
+                && variance.difference.abs() * Decimal::ONE_HUNDRED
+                    <= limit * variance.reference.abs()
+        });
+        let absolute_ok = self
+            .absolute
+            .is_none_or(|limit| variance.amount.abs() <= limit);
         percent_ok && absolute_ok
     }
 
@@ -339,7 +343,7 @@ impl Tolerance {
         } else {
             &self.upper
         };
-        if side.admits(variance.amount, variance.percent()) {
+        if side.admits(&variance) {
             Judgement::Within
         } else {
             Judgement::Beyond

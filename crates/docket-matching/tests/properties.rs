@@ -11,7 +11,6 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::io::Write;
 
 use docket_domain::erp::{BookedInvoice, ErpSnapshot};
 use docket_domain::{DocumentKind, ReasonCode};
@@ -343,61 +342,12 @@ proptest! {
 
 // (e) The semantics of Tolerance::judge.
 
-/// Departures of `Tolerance::judge` from the documented semantics that the
-/// matching code still has (each also a case in `KNOWN_DIVERGENCES` of
-/// tests/scenarios.rs). While one is listed, the property accepts what it
-/// explains; [`listed_judge_divergences_still_diverge`] fails once it is
-/// fixed, so that it is taken off the list.
-const JUDGE_DIVERGENCES: &[JudgeDivergence] = &[
-    JudgeDivergence::PercentRoundedBeforeComparing,
-    JudgeDivergence::ZeroAmountAlwaysAdmitted,
-];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum JudgeDivergence {
-    /// `Variance::percent` rounds to 2 places and the limit is checked on the
-    /// rounded value: +2.004 % passes a limit of 2 %.
-    PercentRoundedBeforeComparing,
-    /// `Limit::admits` admits any variance whose amount is zero, whatever
-    /// its difference and even on a side without limits: 8 free samples
-    /// invoiced beyond what was received pass `upper = {}`.
-    ZeroAmountAlwaysAdmitted,
-}
-
-impl JudgeDivergence {
-    /// A rule and a variance on which the divergence shows.
-    fn example(self) -> (Tolerance, Variance) {
-        let mut rule = Tolerance::builtin(Dimension::UnitPrice);
-        match self {
-            JudgeDivergence::PercentRoundedBeforeComparing => (
-                rule,
-                Variance {
-                    difference: dec!(0.1002),
-                    reference: dec!(5.00),
-                    amount: dec!(0.1002),
-                },
-            ),
-            JudgeDivergence::ZeroAmountAlwaysAdmitted => {
-                rule.upper = Limit::default();
-                (
-                    rule,
-                    Variance {
-                        difference: dec!(8),
-                        reference: dec!(2),
-                        amount: Decimal::ZERO,
-                    },
-                )
-            }
-        }
-    }
-}
-
 /// How docs/matching.md and tolerance.rs describe a judgement: exact when
 /// there is no variance; else the side of the variance's sign decides:
 /// unlimited admits anything, no limit admits nothing, and every limit
 /// given must hold, inclusively (a percentage of a zero reference never
-/// holds). `known` relaxes it by the divergences listed.
-fn documented(rule: &Tolerance, v: Variance, known: &[JudgeDivergence]) -> Judgement {
+/// holds).
+fn documented(rule: &Tolerance, v: Variance) -> Judgement {
     if v.difference.is_zero() && v.amount.is_zero() {
         return Judgement::Exact;
     }
@@ -416,9 +366,6 @@ fn documented(rule: &Tolerance, v: Variance, known: &[JudgeDivergence]) -> Judge
     if side.unlimited {
         return Judgement::Within;
     }
-    if known.contains(&JudgeDivergence::ZeroAmountAlwaysAdmitted) && v.amount.is_zero() {
-        return Judgement::Within;
-    }
     if side.percent.is_none() && side.absolute.is_none() {
         return Judgement::Beyond;
     }
@@ -426,12 +373,7 @@ fn documented(rule: &Tolerance, v: Variance, known: &[JudgeDivergence]) -> Judge
         if v.reference.is_zero() {
             return false;
         }
-        let percent = v.difference.abs() / v.reference.abs() * Decimal::ONE_HUNDRED;
-        if known.contains(&JudgeDivergence::PercentRoundedBeforeComparing) {
-            percent.round_dp(2) <= limit
-        } else {
-            percent <= limit
-        }
+        v.difference.abs() / v.reference.abs() * Decimal::ONE_HUNDRED <= limit
     });
     let absolute_ok = side.absolute.is_none_or(|limit| v.amount.abs() <= limit);
     within(percent_ok && absolute_ok)
@@ -488,34 +430,28 @@ proptest! {
         v in variance(),
     ) {
         let rule = Tolerance { lower, upper, ..Tolerance::builtin(Dimension::UnitPrice) };
-        let judged = rule.judge(v);
-        let exact = documented(&rule, v, &[]);
-        if judged != exact {
-            prop_assert_eq!(
-                judged,
-                documented(&rule, v, JUDGE_DIVERGENCES),
-                "{:?} under {}: documented {:?}", v, rule.describe(), exact
-            );
-        }
+        prop_assert_eq!(rule.judge(v), documented(&rule, v), "{:?} under {}", v, rule.describe());
     }
 }
 
+/// Two variances that once slipped through: a percentage just past the
+/// limit (compared unrounded) and a variance worth nothing (free samples)
+/// on a side without limits.
 #[test]
-fn listed_judge_divergences_still_diverge() {
-    for divergence in JUDGE_DIVERGENCES {
-        let (rule, v) = divergence.example();
-        let judged = rule.judge(v);
-        assert_ne!(
-            judged,
-            documented(&rule, v, &[]),
-            "{divergence:?} is fixed: take it off JUDGE_DIVERGENCES"
-        );
-        // Past the harness's capture: a passing test shows it too.
-        let _ = writeln!(
-            std::io::stderr(),
-            "KNOWN DIVERGENCE {divergence:?}: {v:?} under {} is judged {judged:?}, documented {:?}",
-            rule.describe(),
-            documented(&rule, v, &[])
-        );
-    }
+fn near_misses_are_beyond() {
+    let rule = Tolerance::builtin(Dimension::UnitPrice);
+    let just_past = Variance {
+        difference: dec!(0.1002),
+        reference: dec!(5.00),
+        amount: dec!(0.1002),
+    };
+    assert_eq!(rule.judge(just_past), Judgement::Beyond);
+    let mut strict = Tolerance::builtin(Dimension::QuantityReceived);
+    strict.upper = Limit::default();
+    let free_samples = Variance {
+        difference: dec!(8),
+        reference: dec!(2),
+        amount: Decimal::ZERO,
+    };
+    assert_eq!(strict.judge(free_samples), Judgement::Beyond);
 }

@@ -33,37 +33,7 @@ const MIN_CASES: usize = 40;
 /// happens instead and why it is a bug)`. They are reported loudly and do
 /// not fail the run; a listed case that passes fails it, so the list is
 /// emptied as the code is fixed.
-const KNOWN_DIVERGENCES: &[(&str, &str)] = &[
-    (
-        "tolerance/price-beyond-limit-by-a-fraction",
-        "books with within_tolerance: Variance::percent rounds to 2 places and Limit::admits \
-         compares the rounded +2.00 %, so +2.004 % passes an inclusive 2 % limit (the same \
-         widening lets 1 % of a 1,000,000.00 total admit 10,049.99)",
-    ),
-    (
-        "quantity/free-of-charge-beyond-received",
-        "books with within_tolerance: the excess of 8 samples is worth 0.00, and Limit::admits \
-         admits any variance whose amount is zero before looking at the limits, even on the \
-         quantity_received upper side that has none ('+400 %, within tolerance ... +0')",
-    ),
-    (
-        "quantity/cheap-item-one-piece-beyond-received",
-        "books with within_tolerance: the excess of 1 piece at 4.00 per 1000 is 0.004, rounded \
-         to 0.00 by po_price_of, and a zero amount is admitted (as above)",
-    ),
-    (
-        "confidence/unsure-vat-id",
-        "books: a VAT id read at 0.5 identifies the supplier as strong evidence (confidence \
-         0.97) and no check asks for it to be sure, although controls::unsupported_for_booking \
-         counts a seller without a sure VAT id or IBAN as not supported for booking",
-    ),
-    (
-        "quantity/two-deliveries-on-two-lines",
-        "exception with line_not_matched: lines pair one to one with PO lines, so the second \
-         line of the same PO line finds none; an invoice listing two partial deliveries of one \
-         PO line (issue 6, point 3) cannot book. The informational reasons of a fix may differ",
-    ),
-];
+const KNOWN_DIVERGENCES: &[(&str, &str)] = &[];
 
 /// What a case expects (`expected.json`).
 #[derive(Debug, Serialize, Deserialize)]
