@@ -123,9 +123,8 @@ impl Policy {
 
     /// Reads and checks a policy file.
     pub fn from_file(path: &Path) -> Result<Policy, MatchingError> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            MatchingError::Policy(format!("cannot read {}: {e}", path.display()))
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| MatchingError::Policy(format!("cannot read {}: {e}", path.display())))?;
         Policy::from_toml(&text)
             .map_err(|e| MatchingError::Policy(format!("{}: {e}", path.display())))
     }
@@ -136,7 +135,8 @@ impl Policy {
     pub fn validate(&self) -> Result<(), MatchingError> {
         for (i, rule) in self.tolerances.iter().enumerate() {
             let name = format!("tolerance #{} ({})", i + 1, rule.dimension.as_str());
-            rule.validate().map_err(|e| MatchingError::Policy(format!("{name}: {e}")))?;
+            rule.validate()
+                .map_err(|e| MatchingError::Policy(format!("{name}: {e}")))?;
             if let Some(earlier) = self.tolerances[..i]
                 .iter()
                 .position(|r| r.dimension == rule.dimension && r.scope() == rule.scope())
@@ -194,15 +194,27 @@ mod tests {
 
     #[test]
     fn nonsense_rules_are_refused_with_the_rule_named() {
-        let two_scopes = "[[tolerance]]\ndimension = \"unit_price\"\nsupplier = \"S\"\nitem = \"I\"\n";
+        let two_scopes =
+            "[[tolerance]]\ndimension = \"unit_price\"\nsupplier = \"S\"\nitem = \"I\"\n";
         let err = Policy::from_toml(two_scopes).unwrap_err().to_string();
         assert!(err.contains("tolerance #1 (unit_price)"), "{err}");
-        let no_account = "[[tolerance]]\ndimension = \"total_difference\"\naction = \"book_difference\"\n";
-        assert!(Policy::from_toml(no_account).unwrap_err().to_string().contains("account"));
+        let no_account =
+            "[[tolerance]]\ndimension = \"total_difference\"\naction = \"book_difference\"\n";
+        assert!(
+            Policy::from_toml(no_account)
+                .unwrap_err()
+                .to_string()
+                .contains("account")
+        );
         let negative = "[[tolerance]]\ndimension = \"unit_price\"\nupper = { percent = -1 }\n";
         assert!(Policy::from_toml(negative).is_err());
         let twice = "[[tolerance]]\ndimension = \"unit_price\"\n[[tolerance]]\ndimension = \"unit_price\"\n";
-        assert!(Policy::from_toml(twice).unwrap_err().to_string().contains("#1"));
+        assert!(
+            Policy::from_toml(twice)
+                .unwrap_err()
+                .to_string()
+                .contains("#1")
+        );
         let quantity = "[[tolerance]]\ndimension = \"quantity_received\"\naction = \"book_difference\"\naccount = \"X\"\n";
         assert!(Policy::from_toml(quantity).is_err());
     }
