@@ -644,7 +644,13 @@ fn judge_quantity(
             qty.normalize(),
             open.normalize()
         );
-        return (Check { state: LineCheck::Ok, said }, open);
+        return (
+            Check {
+                state: LineCheck::Ok,
+                said,
+            },
+            open,
+        );
     }
     let judgement = rule.judge(variance);
     let waits = judgement == Judgement::Beyond

@@ -10,8 +10,10 @@
 //!   transient failures with a growing delay and our own attempt counter;
 //! - [`relay`]: publishes the store's outbox to the queue, and the sweeper that
 //!   re-enqueues documents whose work was lost;
+//! - [`recheck`]: queues waiting documents for matching again;
 //! - [`report`]: one line per document and a summary, for the CLI.
 
+pub mod recheck;
 pub mod relay;
 pub mod report;
 pub mod stages;

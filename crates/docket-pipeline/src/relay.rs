@@ -85,24 +85,11 @@ impl Pipeline {
     /// Sweeps every `every` until `stop` turns true.
     pub async fn run_sweeper(
         &self,
-        mut stop: watch::Receiver<bool>,
+        stop: watch::Receiver<bool>,
         every: Duration,
         idle: Duration,
     ) -> Result<(), PipelineError> {
-        loop {
-            tokio::select! {
-                _ = tokio::time::sleep(every) => {}
-                _ = stop.changed() => {}
-            }
-            if *stop.borrow() {
-                return Ok(());
-            }
-            match self.sweep_stalled(idle).await {
-                Ok(_) => {}
-                Err(e) if e.is_transient() => tracing::warn!(error = %e, "sweeper: retrying"),
-                Err(e) => return Err(e),
-            }
-        }
+        periodically(stop, every, every, "sweeper", || self.sweep_stalled(idle)).await
     }
 
     /// Re-enqueues every document whose stage work is outstanding; returns how many.
@@ -129,5 +116,35 @@ impl Pipeline {
             }
         }
         Ok(count)
+    }
+}
+
+/// Runs `work` after `first`, then every `every`, until `stop` turns true; a
+/// transient failure is logged and left to the next round.
+pub(crate) async fn periodically<T, F>(
+    mut stop: watch::Receiver<bool>,
+    first: Duration,
+    every: Duration,
+    what: &str,
+    mut work: impl FnMut() -> F,
+) -> Result<(), PipelineError>
+where
+    F: Future<Output = Result<T, PipelineError>>,
+{
+    let mut pause = first;
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(pause) => {}
+            _ = stop.changed() => {}
+        }
+        if *stop.borrow() {
+            return Ok(());
+        }
+        match work().await {
+            Ok(_) => {}
+            Err(e) if e.is_transient() => tracing::warn!(error = %e, "{what}: retrying"),
+            Err(e) => return Err(e),
+        }
+        pause = every;
     }
 }

@@ -82,16 +82,17 @@ async fn process(
     };
     let result = handle(pipeline, message.stage, record, bytes).await;
     // A handler that succeeded moved the document on, and the transition ended
-    // the lease (or found the state moved on, and the lease no longer matters);
-    // after a failure the lease is given back so a retry can take it at once.
-    // A release that fails only delays the retry until the lease expires.
-    if result.is_err()
+    // the lease (or found the state moved on, and the lease no longer matters),
+    // unless it says it left the document as it was; then, and after a
+    // failure, the lease is given back so the next message can take it at once.
+    // A release that fails only delays that until the lease expires.
+    if !matches!(result, Ok(true))
         && let Err(e) = pipeline.store.release(&id, owner).await
     {
         tracing::warn!(document = %id, error = %e, "could not release the lease; it will expire");
     }
     match result {
-        Ok(()) => delivery.ack().await?,
+        Ok(_) => delivery.ack().await?,
         Err(e) if e.is_transient() && message.attempt + 1 < pipeline.retry.max_attempts => {
             let delay = pipeline.retry.delay(message.attempt);
             tracing::warn!(document = %message.document_id, stage = message.stage.as_str(),

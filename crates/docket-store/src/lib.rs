@@ -112,6 +112,23 @@ pub trait Store: MailboxStore + LlmStore + Send + Sync {
     /// Documents in a state where a stage still owes them work, with that stage.
     async fn unsettled(&self) -> StoreResult<Vec<(DocumentId, DocumentState)>>;
 
+    /// The documents in any of `states`, oldest first, with their state: ids
+    /// only, so that a walk over a large store (`docket policy replay`) loads
+    /// one document at a time instead of all of them at once.
+    async fn documents_in(
+        &self,
+        states: &[DocumentState],
+    ) -> StoreResult<Vec<(DocumentId, DocumentState)>>;
+
+    /// Queues `stage` for every document in `state`, in one statement, except
+    /// those with a message for that stage that no relay has taken yet: it
+    /// is published after this call, so it wakes them as well as a new one
+    /// would (a re-check while the relay is behind piles nothing up). A
+    /// message a relay has taken may be handled already, so it does not
+    /// count. Returns how many messages were queued. This is how waiting
+    /// documents are matched again when goods may have arrived.
+    async fn enqueue_in_state(&self, state: DocumentState, stage: Stage) -> StoreResult<u64>;
+
     /// Takes the exclusive lease on a document for `ttl`, when it is in one of
     /// `states` and no other owner holds a live lease, and returns the document
     /// as leased (saving the handler a read); `None` otherwise (someone else is

@@ -833,3 +833,6 @@ mod mailbox;
 
 #[path = "conformance/llm.rs"]
 mod llm;
+
+#[path = "conformance/waiting.rs"]
+mod waiting;

@@ -2,6 +2,8 @@
 //!
 //! `docket demo` runs the whole flow embedded; `docket extract` reads files
 //! offline; `docket eval` scores extraction against ground truth; `docket
+//! match` decides one extracted document against an ERP snapshot; `docket
+//! policy replay` shows what another matching policy would decide; `docket
 //! schemas` writes the JSON Schemas generated from the types.
 
 mod config;
@@ -10,6 +12,8 @@ mod eval;
 mod extract;
 mod health;
 mod mail;
+mod match_cmd;
+mod policy_cmd;
 mod processes;
 mod progress;
 mod sandbox;
@@ -36,6 +40,10 @@ enum Command {
     Extract(extract::ExtractArgs),
     /// Score extraction against ground truth: per-field accuracy, coverage, confidently wrong.
     Eval(eval::EvalArgs),
+    /// Match one extracted document against an ERP snapshot, offline: decision, reasons, match table.
+    Match(match_cmd::MatchArgs),
+    /// Matching policies: `docket policy replay` decides the stored documents again under another.
+    Policy(policy_cmd::PolicyArgs),
     /// All stages, the outbox relay, the sweeper and intake in one process.
     Run(processes::ConfigArg),
     /// Workers of one stage (or all); run any number, on any machine.
@@ -52,7 +60,7 @@ enum Command {
     Config(processes::ConfigArg),
     /// Inspect and replay parked work (RabbitMQ).
     Parked(processes::ParkedArgs),
-    /// Inspect the embedded sandbox ERP (e.g. `docket sandbox booked`).
+    /// The embedded sandbox ERP: `docket sandbox booked`, `docket sandbox receive`.
     Sandbox(sandbox::SandboxArgs),
     /// Write (or check) the JSON Schemas in schemas/ generated from the Rust types.
     Schemas(schemas::SchemaArgs),
@@ -75,6 +83,8 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo::run(args),
         Command::Extract(args) => extract::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Match(args) => match_cmd::run(args),
+        Command::Policy(args) => policy_cmd::run(args),
         Command::Run(args) => processes::run(args),
         Command::Worker(args) => processes::worker(args),
         Command::Ingest(args) => processes::ingest(args),

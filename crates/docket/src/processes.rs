@@ -267,6 +267,14 @@ async fn serve(
         let every = Duration::from_secs(settings.workers.sweep_every_secs);
         background.spawn(async move { Ok(p.run_sweeper(s, every, idle).await?) });
     }
+    // Whoever matches also looks at waiting documents again now and then:
+    // their goods may have arrived. 0 minutes turns it off.
+    let recheck = pipeline.policy.waiting.recheck_minutes;
+    if stages.contains(&Stage::Match) && recheck > 0 {
+        let (p, s) = (pipeline.clone(), stopped.clone());
+        let every = Duration::from_secs(u64::from(recheck) * 60);
+        background.spawn(async move { Ok(p.run_recheck(s, every).await?) });
+    }
     if with_ingest {
         background.spawn(ingest_loop(
             settings.clone(),

@@ -1,5 +1,6 @@
 //! `files done / total` on stderr, for the commands that read many files
-//! (`docket eval`, `docket extract --summary`).
+//! (`docket eval`, `docket extract --summary`) or go over many stored
+//! documents (`docket policy replay`).
 
 use std::io::{IsTerminal, Write};
 
@@ -7,6 +8,7 @@ use std::io::{IsTerminal, Write};
 /// every tenth of the way otherwise (a log should not get a line per file).
 pub struct Progress {
     label: &'static str,
+    unit: &'static str,
     total: usize,
     done: usize,
     terminal: bool,
@@ -15,23 +17,30 @@ pub struct Progress {
 impl Progress {
     /// Progress of the command `label` over `total` files.
     pub fn new(label: &'static str, total: usize) -> Self {
+        Progress::of(label, total, "files")
+    }
+
+    /// Progress of the command `label` over `total` things called `unit`.
+    pub fn of(label: &'static str, total: usize, unit: &'static str) -> Self {
         Progress {
             label,
+            unit,
             total,
             done: 0,
             terminal: std::io::stderr().is_terminal(),
         }
     }
 
-    /// One more file done.
+    /// One more done.
     pub fn tick(&mut self) {
         self.done += 1;
         let step = self.total.div_ceil(10).max(1);
         let mut err = std::io::stderr().lock();
+        let (label, done, total, unit) = (self.label, self.done, self.total, self.unit);
         if self.terminal {
-            let _ = write!(err, "\r{}: {}/{} files", self.label, self.done, self.total);
-        } else if self.done.is_multiple_of(step) || self.done == self.total {
-            let _ = writeln!(err, "{}: {}/{} files", self.label, self.done, self.total);
+            let _ = write!(err, "\r{label}: {done}/{total} {unit}");
+        } else if done.is_multiple_of(step) || done == total {
+            let _ = writeln!(err, "{label}: {done}/{total} {unit}");
         }
     }
 

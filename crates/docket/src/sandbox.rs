@@ -1,10 +1,17 @@
-//! `docket sandbox booked`: lists what the sandbox ERP holds as booked.
+//! `docket sandbox booked`: lists what the sandbox ERP holds as booked;
+//! `docket sandbox receive`: records a goods receipt in it, standing in for
+//! the warehouse, and has the waiting documents matched again at once.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use chrono::NaiveDate;
 use clap::{Args, Subcommand};
+use rust_decimal::Decimal;
+
+use crate::processes::ConfigArg;
+use crate::wiring::{self, Schema};
 
 /// Arguments of `docket sandbox`.
 #[derive(Args)]
@@ -24,11 +31,62 @@ enum SandboxCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Record a goods receipt for a purchase order line in the sandbox ERP
+    /// named by the settings, then queue the waiting documents for matching
+    /// again (a running `docket run` or match worker picks them up).
+    Receive(ReceiveArgs),
+}
+
+/// Arguments of `docket sandbox receive`.
+#[derive(Args)]
+struct ReceiveArgs {
+    #[command(flatten)]
+    config: ConfigArg,
+    /// The purchase order number.
+    #[arg(long)]
+    po: String,
+    /// The purchase order line (`10` is also `00010`).
+    #[arg(long)]
+    line: String,
+    /// The quantity received, in the order unit; negative reverses a receipt.
+    #[arg(long, allow_negative_numbers = true)]
+    quantity: Decimal,
+    /// The posting date (YYYY-MM-DD); today (UTC) by default.
+    #[arg(long)]
+    date: Option<NaiveDate>,
 }
 
 /// Runs the command.
 pub fn run(args: SandboxArgs) -> anyhow::Result<ExitCode> {
-    let SandboxCommand::Booked { workdir, json } = args.command;
+    match args.command {
+        SandboxCommand::Booked { workdir, json } => booked(workdir, json),
+        SandboxCommand::Receive(args) => crate::processes::block_on(receive(args)),
+    }
+}
+
+async fn receive(args: ReceiveArgs) -> anyhow::Result<ExitCode> {
+    let settings = args.config.load()?;
+    let erp = wiring::sandbox_erp(&settings)?;
+    let date = args.date.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let receipt = erp
+        .receive_goods(&args.po, &args.line, args.quantity, date)
+        .await
+        .context("recording the goods receipt")?;
+    let store = wiring::store(&settings, Schema::Check).await?;
+    let queued = docket_pipeline::recheck::queue_waiting(store.as_ref()).await?;
+    println!(
+        "goods receipt {}: {} of purchase order {} line {} on {}; {queued} waiting document(s) queued for matching again",
+        receipt.number,
+        receipt.quantity,
+        receipt.purchase_order,
+        receipt.purchase_order_line,
+        receipt.date
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `docket sandbox booked`.
+fn booked(workdir: PathBuf, json: bool) -> anyhow::Result<ExitCode> {
     let path = workdir.join("sandbox-erp.json");
     if !path.exists() {
         anyhow::bail!("{} not found (run `docket demo` first)", path.display());

@@ -125,9 +125,15 @@ pub async fn queue(
 
 /// The configured ERP.
 pub fn erp(settings: &Settings) -> anyhow::Result<Arc<dyn Erp>> {
+    Ok(Arc::new(sandbox_erp(settings)?))
+}
+
+/// The configured sandbox ERP itself, for what only the sandbox can do
+/// (`docket sandbox receive`); an error when another ERP is configured.
+pub fn sandbox_erp(settings: &Settings) -> anyhow::Result<SandboxErp> {
     let e = &settings.erp;
     match e.kind.as_str() {
-        "sandbox" => Ok(Arc::new(SandboxErp::open(&e.seed, &e.state)?)),
+        "sandbox" => Ok(SandboxErp::open(&e.seed, &e.state)?),
         other => anyhow::bail!("erp.kind {other:?} is not available yet (only \"sandbox\")"),
     }
 }

@@ -3,7 +3,8 @@
 //! - `<state>.json`: the ERP as seeded, written once (to a temporary file, then
 //!   renamed) and never rewritten;
 //! - `<state>.bookings.jsonl`: every booking since, one JSON line each, appended
-//!   and synced before the booking counts;
+//!   and synced before the booking counts; goods receipts recorded since
+//!   (`docket sandbox receive`) are lines of it too, as `{"goods_receipt": ...}`;
 //! - `<state>.lock`: an exclusive advisory lock held around every operation.
 //!
 //! Each process keeps what it has read and catches up from the log offset it
@@ -13,7 +14,7 @@
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use docket_domain::erp::{BookedInvoice, ErpSnapshot};
+use docket_domain::erp::{BookedInvoice, ErpSnapshot, GoodsReceipt};
 
 use super::index::Index;
 
@@ -36,10 +37,53 @@ impl Cached {
         }
     }
 
-    /// Records a booking.
-    pub fn push(&mut self, booked: BookedInvoice) {
-        self.index.add(self.snapshot.booked_invoices.len(), &booked);
-        self.snapshot.booked_invoices.push(booked);
+    /// Records a booking or a goods receipt.
+    pub fn push(&mut self, entry: Entry) {
+        match entry {
+            Entry::Booking(booked) => {
+                self.index.add(self.snapshot.booked_invoices.len(), &booked);
+                self.snapshot.booked_invoices.push(booked);
+            }
+            Entry::Receipt(receipt) => {
+                let at = self.snapshot.goods_receipts.len();
+                self.index.add_receipt(at, &receipt);
+                self.snapshot.goods_receipts.push(receipt);
+            }
+        }
+    }
+}
+
+/// What happened in the sandbox since it was seeded: one line of the log.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Entry {
+    /// An invoice or credit note booked.
+    Booking(BookedInvoice),
+    /// Goods received.
+    Receipt(GoodsReceipt),
+}
+
+/// The key of a receipt's line; a booking's line is the booking itself, as
+/// the log held only bookings before receipts were added to it.
+const RECEIPT_KEY: &str = "goods_receipt";
+
+impl Entry {
+    fn to_line(&self) -> serde_json::Result<Vec<u8>> {
+        let mut line = match self {
+            Entry::Booking(booked) => serde_json::to_vec(booked)?,
+            Entry::Receipt(receipt) => {
+                serde_json::to_vec(&serde_json::json!({ RECEIPT_KEY: receipt }))?
+            }
+        };
+        line.push(b'\n');
+        Ok(line)
+    }
+
+    fn from_line(line: &[u8]) -> serde_json::Result<Entry> {
+        let mut value: serde_json::Value = serde_json::from_slice(line)?;
+        match value.get_mut(RECEIPT_KEY).map(serde_json::Value::take) {
+            Some(receipt) => Ok(Entry::Receipt(serde_json::from_value(receipt)?)),
+            None => Ok(Entry::Booking(serde_json::from_value(value)?)),
+        }
     }
 }
 
@@ -134,13 +178,13 @@ impl SharedFiles {
             .split(|b| *b == b'\n')
             .filter(|l| !l.is_empty())
         {
-            let booked: BookedInvoice = serde_json::from_slice(line).map_err(|e| {
+            let entry = Entry::from_line(line).map_err(|e| {
                 ErpError::Permanent(format!(
                     "sandbox bookings log {} is damaged: {e}",
                     self.log.display()
                 ))
             })?;
-            cached.push(booked);
+            cached.push(entry);
         }
         cached.log_offset += complete as u64;
         if complete < fresh.len() {
@@ -149,16 +193,16 @@ impl SharedFiles {
         Ok(())
     }
 
-    /// Appends a booking and syncs it (under the lock, after `catch_up`).
+    /// Appends a booking or receipt and syncs it (under the lock, after `catch_up`).
     pub fn append(
         &self,
         cached: &mut Cached,
-        booked: BookedInvoice,
+        entry: Entry,
         _lock: &LockGuard,
     ) -> Result<(), ErpError> {
-        let mut line = serde_json::to_vec(&booked)
-            .map_err(|e| ErpError::Permanent(format!("serialising a booking: {e}")))?;
-        line.push(b'\n');
+        let line = entry
+            .to_line()
+            .map_err(|e| ErpError::Permanent(format!("serialising a log entry: {e}")))?;
         let io = |e| transient(&self.log, e);
         let mut file = std::fs::OpenOptions::new()
             .create(true)
@@ -168,7 +212,7 @@ impl SharedFiles {
         file.write_all(&line).map_err(io)?;
         file.sync_data().map_err(io)?;
         cached.log_offset += line.len() as u64;
-        cached.push(booked);
+        cached.push(entry);
         Ok(())
     }
 }
@@ -234,7 +278,9 @@ mod tests {
             .unwrap();
         let lock = files.lock().unwrap();
         let mut cached = files.load(&lock).unwrap();
-        files.append(&mut cached, booking("A"), &lock).unwrap();
+        files
+            .append(&mut cached, Entry::Booking(booking("A")), &lock)
+            .unwrap();
         drop(lock);
         // A process died half-way through its append.
         let mut log = std::fs::OpenOptions::new()
@@ -249,7 +295,9 @@ mod tests {
             1,
             "the torn line is not a booking"
         );
-        files.append(&mut other, booking("B"), &lock).unwrap();
+        files
+            .append(&mut other, Entry::Booking(booking("B")), &lock)
+            .unwrap();
         drop(lock);
         let refs: Vec<String> = load_state(&state)
             .unwrap()

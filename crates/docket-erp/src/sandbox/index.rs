@@ -1,5 +1,5 @@
 //! Lookups over the sandbox's data: purchase orders and receipts by order
-//! number, and bookings, kept up to date as bookings arrive.
+//! number, and bookings, kept up to date as bookings and receipts arrive.
 //!
 //! A real ERP answers "is this reference booked?", "what was invoiced on this
 //! PO?" or "give me PO 4500000101" from its own indexes; the sandbox must too,
@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use docket_domain::DocumentKind;
-use docket_domain::erp::{BookedInvoice, ErpSnapshot};
+use docket_domain::erp::{BookedInvoice, ErpSnapshot, GoodsReceipt};
 use docket_domain::normalize;
 
 /// Positions in the snapshot's lists, by what they are looked up by.
@@ -42,11 +42,7 @@ impl Index {
                 .push(at);
         }
         for (at, gr) in data.goods_receipts.iter().enumerate() {
-            index
-                .receipts
-                .entry(gr.purchase_order.clone())
-                .or_default()
-                .push(at);
+            index.add_receipt(at, gr);
         }
         for (at, b) in data.booked_invoices.iter().enumerate() {
             index.add(at, b);
@@ -83,6 +79,14 @@ impl Index {
         found.sort_unstable();
         found.dedup();
         found
+    }
+
+    /// Adds the goods receipt at position `at`.
+    pub fn add_receipt(&mut self, at: usize, gr: &GoodsReceipt) {
+        self.receipts
+            .entry(gr.purchase_order.clone())
+            .or_default()
+            .push(at);
     }
 
     /// Adds the booking at position `at`.

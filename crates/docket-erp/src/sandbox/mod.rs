@@ -5,7 +5,9 @@
 //! processes can share as they would share a real ERP ([`file`]: the seeded
 //! state written once, bookings appended to a log, an exclusive lock around
 //! every operation). Booking numbers look like SAP's supplier-invoice document
-//! numbers (`5105600001`, ...).
+//! numbers (`5105600001`, ...). Goods receipts can be added
+//! ([`SandboxErp::receive_goods`]), standing in for the warehouse, so that
+//! invoices waiting for their goods can be seen to go through.
 
 mod file;
 mod index;
@@ -15,20 +17,25 @@ pub use file::load_state;
 use std::path::Path;
 
 use async_trait::async_trait;
+use chrono::NaiveDate;
 use docket_domain::DocumentKind;
 use docket_domain::erp::{
     BookedInvoice, BookingRequest, ErpSnapshot, GoodsReceipt, PurchaseOrder, Supplier,
 };
 use docket_domain::normalize;
+use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use tokio::sync::Mutex;
 
-use file::{Cached, SharedFiles};
+use file::{Cached, Entry, SharedFiles};
 
 use crate::{BookedQuery, Erp, ErpError, SupplierQuery};
 
 /// The first document number the sandbox hands out when none is booked yet.
 const FIRST_ERP_NUMBER: u64 = 5_105_600_001;
+
+/// The first goods receipt (material document) number, when none is numbered yet.
+const FIRST_RECEIPT_NUMBER: u64 = 5_000_000_001;
 
 /// Name similarity (Jaro-Winkler on normalised names) above which a supplier is a candidate.
 const NAME_CANDIDATE_SIMILARITY: f64 = 0.85;
@@ -106,32 +113,96 @@ impl SandboxErp {
             .await
     }
 
-    /// Runs `f` over the current data (see [`with_data`](Self::with_data)), booking nothing.
+    /// Records that `quantity` of line `line` of purchase order
+    /// `purchase_order` arrived on `date` (negative: a reversal), under the
+    /// next free receipt number; returns the receipt. Other processes sharing
+    /// the state file see it at their next call.
+    pub async fn receive_goods(
+        &self,
+        purchase_order: &str,
+        line: &str,
+        quantity: Decimal,
+        date: NaiveDate,
+    ) -> Result<GoodsReceipt, ErpError> {
+        if quantity.is_zero() {
+            return Err(ErpError::Permanent(
+                "a goods receipt of quantity 0 records nothing".into(),
+            ));
+        }
+        self.with_data(|cached| {
+            let data = &cached.snapshot;
+            let po = data
+                .purchase_orders
+                .iter()
+                .find(|po| po.number == purchase_order.trim())
+                .ok_or_else(|| ErpError::NotFound(format!("purchase order {purchase_order}")))?;
+            let po_line = po
+                .lines
+                .iter()
+                .find(|l| same_line_number(&l.line, line))
+                .ok_or_else(|| {
+                    let lines: Vec<&str> = po.lines.iter().map(|l| l.line.as_str()).collect();
+                    ErpError::NotFound(format!(
+                        "line {line} of purchase order {} (it has lines {})",
+                        po.number,
+                        lines.join(", ")
+                    ))
+                })?;
+            let highest = data
+                .goods_receipts
+                .iter()
+                .filter_map(|gr| gr.number.parse::<u64>().ok())
+                .max();
+            let receipt = GoodsReceipt {
+                number: highest.map_or(FIRST_RECEIPT_NUMBER, |n| n + 1).to_string(),
+                item: "1".into(),
+                purchase_order: po.number.clone(),
+                purchase_order_line: po_line.line.clone(),
+                quantity,
+                date,
+            };
+            Ok((receipt.clone(), Some(Entry::Receipt(receipt))))
+        })
+        .await
+    }
+
+    /// Runs `f` over the current data (see [`with_data`](Self::with_data)), recording nothing.
     async fn read<R>(&self, f: impl FnOnce(&Cached) -> R) -> Result<R, ErpError> {
         self.with_data(|cached| Ok((f(cached), None))).await
     }
 
     /// Runs `f` over the current data (caught up with other processes'
-    /// bookings, under the lock) and records the booking it returns, if any.
+    /// bookings and receipts, under the lock) and records the booking or
+    /// receipt it returns, if any.
     async fn with_data<R>(
         &self,
-        f: impl FnOnce(&Cached) -> Result<(R, Option<BookedInvoice>), ErpError>,
+        f: impl FnOnce(&Cached) -> Result<(R, Option<Entry>), ErpError>,
     ) -> Result<R, ErpError> {
         let mut cached = self.data.lock().await;
         let Some(files) = &self.files else {
-            let (result, booked) = f(&cached)?;
-            if let Some(booked) = booked {
-                cached.push(booked);
+            let (result, entry) = f(&cached)?;
+            if let Some(entry) = entry {
+                cached.push(entry);
             }
             return Ok(result);
         };
         let lock = files.lock()?;
         files.catch_up(&mut cached, &lock)?;
-        let (result, booked) = f(&cached)?;
-        if let Some(booked) = booked {
-            files.append(&mut cached, booked, &lock)?;
+        let (result, entry) = f(&cached)?;
+        if let Some(entry) = entry {
+            files.append(&mut cached, entry, &lock)?;
         }
         Ok(result)
+    }
+}
+
+/// Whether two PO line numbers are the same line: ERPs write `10` and `00010`
+/// for one line, so numbers compare as numbers.
+fn same_line_number(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim(), b.trim());
+    match (a.parse::<u64>(), b.parse::<u64>()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
     }
 }
 
@@ -273,7 +344,7 @@ impl Erp for SandboxErp {
                     idempotency_key: Some(request.idempotency_key.clone()),
                     reversed: false,
                 };
-                Ok((booked.clone(), Some(booked)))
+                Ok((booked.clone(), Some(Entry::Booking(booked))))
             })
             .await?;
         tracing::info!(erp_ref = %booked.erp_ref, supplier = %booked.supplier_id, "sandbox booked");
@@ -419,6 +490,54 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
+    }
+
+    fn order() -> docket_domain::erp::PurchaseOrder {
+        serde_json::from_value(serde_json::json!({
+            "number": "4500000101", "supplier_id": "100101", "order_date": "2026-10-01",
+            "currency": "EUR",
+            "lines": [{"line": "00010", "description": "Paper", "quantity": "40",
+                       "unit": "PAK", "unit_price": "4.85"}]
+        }))
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn goods_received_are_numbered_logged_and_seen_by_other_processes() {
+        let (dir, seed) = seed_folder();
+        std::fs::write(
+            seed.join("purchase_orders.json"),
+            serde_json::to_vec(&vec![order()]).unwrap(),
+        )
+        .unwrap();
+        let state = dir.path().join("sandbox.json");
+        let first = SandboxErp::open(&seed, &state).unwrap();
+        let second = SandboxErp::open(&seed, &state).unwrap();
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 9).unwrap();
+        let po = "4500000101";
+        // Line numbers compare as numbers: `10` is the PO's `00010`.
+        let gr = first.receive_goods(po, "10", dec!(25), day).await.unwrap();
+        assert_eq!(gr.number, "5000000001");
+        assert_eq!(gr.purchase_order_line, "00010");
+        // Bookings and receipts share the log.
+        first.book_invoice(&request("RE-1")).await.unwrap();
+        let more = second.receive_goods(po, "10", dec!(15), day).await.unwrap();
+        assert_eq!(
+            more.number, "5000000002",
+            "numbers continue across processes"
+        );
+        let seen = first.goods_receipts(&[po.to_string()]).await.unwrap();
+        assert_eq!(seen, vec![gr, more]);
+        let reopened = load_state(&state).unwrap();
+        assert_eq!(reopened.goods_receipts.len(), 2);
+        assert_eq!(reopened.booked_invoices.len(), 1);
+
+        let unknown = first.receive_goods("4599999999", "10", dec!(1), day).await;
+        assert!(matches!(unknown, Err(ErpError::NotFound(_))), "{unknown:?}");
+        let no_line = first.receive_goods(po, "20", dec!(1), day).await;
+        let message = no_line.unwrap_err().to_string();
+        assert!(message.contains("it has lines 00010"), "{message}");
+        assert!(first.receive_goods(po, "10", dec!(0), day).await.is_err());
     }
 
     #[tokio::test]

@@ -22,15 +22,12 @@ pub async fn run(pipeline: &Pipeline, record: DocumentRecord) -> Result<(), Pipe
     if !POSTABLE.contains(&record.state) {
         return Ok(());
     }
-    let outcome: MatchOutcome = record
-        .match_result
-        .as_deref()
-        .map(|stored| serde_json::from_str(stored.get()))
-        .transpose()
-        .map_err(|e| PipelineError::Inconsistent(format!("stored match outcome of {id}: {e}")))?
-        .ok_or_else(|| {
-            PipelineError::Inconsistent(format!("{id} is matched but holds no outcome"))
-        })?;
+    let outcome: MatchOutcome = super::stored(
+        record.match_result.as_deref(),
+        id,
+        "match outcome",
+        "is matched but holds no outcome",
+    )?;
     let Some(request) = outcome.booking else {
         return Err(PipelineError::Inconsistent(format!(
             "{id} is matched but has nothing to book"

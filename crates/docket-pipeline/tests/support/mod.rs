@@ -29,11 +29,21 @@ pub async fn pipeline(
     queue: Arc<InProcessQueue>,
     llm: Option<Arc<LlmClient>>,
 ) -> Arc<Pipeline> {
+    pipeline_with_policy(erp, queue, llm, Policy::default()).await
+}
+
+/// [`pipeline`] under another matching policy.
+pub async fn pipeline_with_policy(
+    erp: Arc<dyn Erp>,
+    queue: Arc<InProcessQueue>,
+    llm: Option<Arc<LlmClient>>,
+    policy: Policy,
+) -> Arc<Pipeline> {
     Arc::new(Pipeline {
         store: Arc::new(SqliteStore::in_memory().await.unwrap()),
         queue,
         erp,
-        policy: Policy::default(),
+        policy,
         limits: docket_extract::Limits::default(),
         // The test binary cannot serve as a parser process.
         reader: docket_extract::Reader::InProcess,
@@ -67,35 +77,63 @@ pub async fn ingest(pipeline: &Pipeline, name: &str) -> DocumentId {
     ingest_pdf(pipeline, name, bytes).await
 }
 
-/// Runs relay, sweeper and workers until `done` holds (at most 4 s), then stops them.
-pub async fn run_until(pipeline: &Arc<Pipeline>, done: impl AsyncFn() -> bool) {
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let relay = {
+/// Relay, sweeper and one worker per stage, running in the background until
+/// [`Running::stop`] (which closes the queue: one run per pipeline).
+pub struct Running {
+    pipeline: Arc<Pipeline>,
+    stop: tokio::sync::watch::Sender<bool>,
+    tasks: Vec<tokio::task::JoinHandle<Result<(), docket_pipeline::PipelineError>>>,
+}
+
+impl Running {
+    /// Starts them.
+    pub fn start(pipeline: &Arc<Pipeline>) -> Self {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let mut tasks = Vec::new();
         let p = pipeline.clone();
-        tokio::spawn(async move { p.run_relay(stopped, Duration::from_millis(5)).await })
-    };
-    let sweeper = {
+        tasks.push(tokio::spawn(async move {
+            p.run_relay(stopped, Duration::from_millis(5)).await
+        }));
         let (p, stopped) = (pipeline.clone(), stop.subscribe());
         let (every, idle) = (Duration::from_millis(50), Duration::from_secs(3600));
-        tokio::spawn(async move { p.run_sweeper(stopped, every, idle).await })
-    };
-    let workers: Vec<_> = Stage::ALL
-        .into_iter()
-        .map(|s| tokio::spawn(worker::run_worker(pipeline.clone(), s)))
-        .collect();
-    for _ in 0..400 {
-        if done().await {
-            break;
+        tasks.push(tokio::spawn(async move {
+            p.run_sweeper(stopped, every, idle).await
+        }));
+        for stage in Stage::ALL {
+            tasks.push(tokio::spawn(worker::run_worker(pipeline.clone(), stage)));
         }
-        tokio::time::sleep(Duration::from_millis(10)).await;
+        Running {
+            pipeline: pipeline.clone(),
+            stop,
+            tasks,
+        }
     }
-    pipeline.queue.close();
-    stop.send(true).unwrap();
-    relay.await.unwrap().unwrap();
-    sweeper.await.unwrap().unwrap();
-    for w in workers {
-        w.await.unwrap().unwrap();
+
+    /// Waits until `done` holds (at most 4 s).
+    pub async fn until(&self, done: impl AsyncFn() -> bool) {
+        for _ in 0..400 {
+            if done().await {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
     }
+
+    /// Stops them all; each must have ended well.
+    pub async fn stop(self) {
+        self.pipeline.queue.close();
+        self.stop.send(true).unwrap();
+        for task in self.tasks {
+            task.await.unwrap().unwrap();
+        }
+    }
+}
+
+/// Runs relay, sweeper and workers until `done` holds (at most 4 s), then stops them.
+pub async fn run_until(pipeline: &Arc<Pipeline>, done: impl AsyncFn() -> bool) {
+    let running = Running::start(pipeline);
+    running.until(done).await;
+    running.stop().await;
 }
 
 /// Runs until the document has a decision; returns its state.

@@ -28,7 +28,7 @@ use crate::{
     split_detail, stage_for,
 };
 use direct::DirectPool;
-use rows::{DOCUMENT_COLUMNS, parse_state, record_from_row};
+use rows::{DOCUMENT_COLUMNS, id_and_state, parse_state, record_from_row};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
 
@@ -589,12 +589,40 @@ impl Store for PgStore {
         .await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
-            let state = parse_state(&row.try_get::<String, _>("state")?)?;
+            let (id, state) = id_and_state(row)?;
             if stage_for(state).is_some() {
-                out.push((DocumentId(row.try_get("id")?), state));
+                out.push((id, state));
             }
         }
         Ok(out)
+    }
+
+    async fn documents_in(
+        &self,
+        states: &[DocumentState],
+    ) -> StoreResult<Vec<(DocumentId, DocumentState)>> {
+        let names: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
+        let rows = sqlx::query("SELECT id, state FROM documents WHERE state = ANY($1) ORDER BY id")
+            .bind(&names)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(id_and_state).collect()
+    }
+
+    async fn enqueue_in_state(&self, state: DocumentState, stage: Stage) -> StoreResult<u64> {
+        let queued = sqlx::query(
+            "INSERT INTO outbox (document_id, stage, attempt, created_at) \
+             SELECT d.id, $1, 0, now() FROM documents d WHERE d.state = $2 \
+             AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.document_id = d.id \
+                             AND o.stage = $1 AND o.sent_at IS NULL \
+                             AND o.claimed_until IS NULL) \
+             ORDER BY d.id",
+        )
+        .bind(stage.as_str())
+        .bind(state.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(queued.rows_affected())
     }
 
     async fn summaries(&self, ids: Option<&[DocumentId]>) -> StoreResult<Vec<DocumentRecord>> {
@@ -669,12 +697,7 @@ impl Store for PgStore {
         .bind(i64::try_from(idle.as_millis()).unwrap_or(i64::MAX) as f64)
         .fetch_all(&self.pool)
         .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let state = parse_state(&row.try_get::<String, _>("state")?)?;
-            out.push((DocumentId(row.try_get("id")?), state));
-        }
-        Ok(out)
+        rows.iter().map(id_and_state).collect()
     }
 
     async fn ledger_begin(&self, key: &str, id: &DocumentId) -> StoreResult<LedgerEntry> {

@@ -19,6 +19,12 @@ pub(super) fn parse_state(text: &str) -> StoreResult<DocumentState> {
         .ok_or_else(|| StoreError::Permanent(format!("unknown document state {text:?}")))
 }
 
+/// A row of `SELECT id, state`.
+pub(super) fn id_and_state(row: &PgRow) -> StoreResult<(DocumentId, DocumentState)> {
+    let state = parse_state(&row.try_get::<String, _>("state")?)?;
+    Ok((DocumentId(row.try_get("id")?), state))
+}
+
 pub(super) fn record_from_row(row: &PgRow) -> StoreResult<DocumentRecord> {
     let amount: Option<Decimal> = row.try_get("gross_amount")?;
     let currency: Option<String> = row.try_get("currency")?;

@@ -26,7 +26,10 @@ mod llm;
 mod mailbox;
 mod rows;
 
-use rows::{DOCUMENT_COLUMNS, now, parse_state, parse_time, record_from_row, sha256_hex, stamp};
+use rows::{
+    DOCUMENT_COLUMNS, id_and_state, now, parse_state, parse_time, record_from_row, sha256_hex,
+    stamp,
+};
 
 fn outbox_entry(row: &sqlx::sqlite::SqliteRow) -> StoreResult<OutboxEntry> {
     let stage: String = row.try_get("stage")?;
@@ -424,14 +427,44 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
-            .map(|row| {
-                let state: String = row.try_get("state")?;
-                Ok((DocumentId(row.try_get("id")?), parse_state(&state)?))
-            })
+            .map(id_and_state)
             .filter(|r: &StoreResult<(DocumentId, DocumentState)>| {
                 r.as_ref().map_or(true, |(_, s)| stage_for(*s).is_some())
             })
             .collect()
+    }
+
+    async fn documents_in(
+        &self,
+        states: &[DocumentState],
+    ) -> StoreResult<Vec<(DocumentId, DocumentState)>> {
+        // SQLite binds no arrays: the states travel as one JSON array.
+        let names: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
+        let rows = sqlx::query(
+            "SELECT id, state FROM documents \
+             WHERE state IN (SELECT value FROM json_each(?)) ORDER BY id",
+        )
+        .bind(serde_json::to_string(&names)?)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(id_and_state).collect()
+    }
+
+    async fn enqueue_in_state(&self, state: DocumentState, stage: Stage) -> StoreResult<u64> {
+        let queued = sqlx::query(
+            "INSERT INTO outbox (document_id, stage, attempt, created_at) \
+             SELECT d.id, ?1, 0, ?2 FROM documents d WHERE d.state = ?3 \
+             AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.document_id = d.id \
+                             AND o.stage = ?1 AND o.sent_at IS NULL \
+                             AND o.claimed_until IS NULL) \
+             ORDER BY d.id",
+        )
+        .bind(stage.as_str())
+        .bind(now())
+        .bind(state.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(queued.rows_affected())
     }
 
     async fn summaries(&self, ids: Option<&[DocumentId]>) -> StoreResult<Vec<DocumentRecord>> {
@@ -516,12 +549,7 @@ impl Store for SqliteStore {
         .bind(stamp(idle_since))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let state: String = row.try_get("state")?;
-                Ok((DocumentId(row.try_get("id")?), parse_state(&state)?))
-            })
-            .collect()
+        rows.iter().map(id_and_state).collect()
     }
 
     async fn ledger_begin(&self, key: &str, id: &DocumentId) -> StoreResult<LedgerEntry> {

@@ -41,6 +41,12 @@ pub(super) fn parse_state(text: &str) -> StoreResult<DocumentState> {
         .ok_or_else(|| StoreError::Permanent(format!("unknown document state {text:?}")))
 }
 
+/// A row of `SELECT id, state`.
+pub(super) fn id_and_state(row: &SqliteRow) -> StoreResult<(DocumentId, DocumentState)> {
+    let state: String = row.try_get("state")?;
+    Ok((DocumentId(row.try_get("id")?), parse_state(&state)?))
+}
+
 pub(super) fn record_from_row(row: &SqliteRow) -> StoreResult<DocumentRecord> {
     let gross_amount: Option<String> = row.try_get("gross_amount")?;
     let currency: Option<String> = row.try_get("currency")?;
