@@ -110,7 +110,7 @@ pub struct PurchaseOrder {
     pub planned_delivery_costs: Option<Decimal>,
     /// Whether the PO is closed (fully delivered and invoiced, or cancelled):
     /// the search for a PO an invoice does not name skips closed ones.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub closed: bool,
     /// The lines.
     pub lines: Vec<PurchaseOrderLine>,

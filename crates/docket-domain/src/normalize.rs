@@ -23,7 +23,9 @@ pub fn compact_identifier(id: &str) -> String {
 pub fn company_name(name: &str) -> String {
     const LEGAL_FORMS: &[&str] = &[
         "gmbh", "ag", "kg", "co", "bv", "b.v.", "nv", "n.v.", "sa", "sarl", "sas", "ltd",
-        "limited", "llc", "inc", "plc", "srl", "spa", "vof", "ohg", "ug", "e.k.", "mbh",
+        "limited", "llc", "inc", "plc", "srl", "spa", "vof", "ohg", "ug", "e.k.", "mbh", "s.r.l.",
+        "s.p.a.", "v.o.f.", "s.a.", "s.a.s.", "s.l.", "sl", "oy", "ab", "as", "a.s.", "sp.", "z",
+        "o.o.", "s.r.o.", "sro", "kft", "bvba", "sprl",
     ];
     let lowered = name.to_lowercase().replace('&', " ");
     lowered
@@ -60,5 +62,7 @@ mod tests {
     fn company_names_lose_legal_forms() {
         assert_eq!(company_name("Müller & Söhne GmbH"), "müller söhne");
         assert_eq!(company_name("Van Dijk Kantoor B.V."), "van dijk kantoor");
+        assert_eq!(company_name("Rossi Forniture S.r.l."), "rossi forniture");
+        assert_eq!(company_name("Kowalski Sp. z o.o."), "kowalski");
     }
 }

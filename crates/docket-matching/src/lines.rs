@@ -98,20 +98,30 @@ fn fit(line: &Line, candidate: PoLineRef<'_>, policy: &Policy) -> f64 {
             0.0
         };
     }
-    let codes = [&line.seller_item_id, &line.buyer_item_id];
-    let ours = [
-        &candidate.line.item_code,
-        &candidate.line.supplier_item_code,
+    // Codes compare per side: the seller's code with the supplier's item
+    // code on the PO line, the buyer's with ours. A code on both sides that
+    // differs says it is another item, whatever the description says.
+    let sides = [
+        (&line.seller_item_id, &candidate.line.supplier_item_code),
+        (&line.buyer_item_id, &candidate.line.item_code),
     ];
-    for code in codes.iter().filter_map(|c| c.as_ref()) {
-        let code = compact_identifier(&code.value);
-        if ours
-            .iter()
-            .filter_map(|o| o.as_deref())
-            .any(|o| compact_identifier(o) == code)
-        {
-            return 1.0;
+    let mut differs = false;
+    for (read, ours) in sides {
+        if let (Some(read), Some(ours)) = (read, ours) {
+            if compact_identifier(&read.value) == compact_identifier(ours) {
+                return 1.0;
+            }
+            differs = true;
         }
+    }
+    // A seller printing our item code as its own is common too.
+    if let (Some(read), Some(ours)) = (&line.seller_item_id, &candidate.line.item_code)
+        && compact_identifier(&read.value) == compact_identifier(ours)
+    {
+        return 1.0;
+    }
+    if differs {
+        return 0.0;
     }
     let sim = line.description.as_ref().map_or(0.0, |d| {
         description_similarity(&d.value, &candidate.line.description)
