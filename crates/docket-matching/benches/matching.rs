@@ -383,8 +383,8 @@ fn percentiles(cases: &[Case], index: &ErpIndex<'_>, policy: &Policy) -> Vec<Tim
 /// Times the parts of matching on their own (thread CPU time) for every
 /// fourth invoice: supplier identification, the name lookup inside it, and
 /// the PO determination (named POs, or the search among the supplier's open
-/// ones); against the invoice's whole match in the timed pass, the rest is
-/// lines, controls and totals.
+/// ones), next to the invoice's whole match in the timed pass. What the
+/// rest (lines, controls, totals) costs shows in [`without_names`].
 fn where_the_time_goes(cases: &[Case], index: &ErpIndex<'_>, policy: &Policy, timed: &[Timed]) {
     struct Part {
         category: Category,
@@ -451,13 +451,14 @@ fn where_the_time_goes(cases: &[Case], index: &ErpIndex<'_>, policy: &Policy, ti
     println!();
     println!(
         "where the time goes ({} invoices, every 4th), thread CPU µs: the whole match (timed pass), \
-         supplier::identify, orders::find, the rest (lines, controls, totals); cand. = suppliers \
-         sharing a name word with the seller (ErpIndex::suppliers_named_like: {:.1} µs p50 to look up)",
+         supplier::identify and orders::find called on their own; ident % = identify's share of \
+         the match (separate calls: it can pass 100); cand. = suppliers sharing a name word with \
+         the seller (ErpIndex::suppliers_named_like: {:.1} µs p50 to look up)",
         parts.len(),
         q(parts.iter().map(|p| p.lookup).collect(), 0.5)
     );
     println!(
-        "  {:<18} {:>6} {:>6} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7}",
+        "  {:<18} {:>6} {:>6} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7}",
         "",
         "cand.",
         "max",
@@ -466,7 +467,6 @@ fn where_the_time_goes(cases: &[Case], index: &ErpIndex<'_>, policy: &Policy, ti
         "ident p99",
         "find p50",
         "find p99",
-        "rest p50",
         "ident %"
     );
     let print = |label: &str, of: Vec<&Part>| {
@@ -476,7 +476,7 @@ fn where_the_time_goes(cases: &[Case], index: &ErpIndex<'_>, policy: &Policy, ti
         let whole: u64 = of.iter().map(|p| p.whole).sum();
         let ident: u64 = of.iter().map(|p| p.identify).sum();
         println!(
-            "  {:<18} {:>6} {:>6} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>7.1}",
+            "  {:<18} {:>6} {:>6} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>7.1}",
             label,
             median(of.iter().map(|p| p.candidates as u64).collect()),
             of.iter().map(|p| p.candidates).max().unwrap_or(0),
@@ -485,12 +485,6 @@ fn where_the_time_goes(cases: &[Case], index: &ErpIndex<'_>, policy: &Policy, ti
             q(of.iter().map(|p| p.identify).collect(), 0.99),
             q(of.iter().map(|p| p.find).collect(), 0.5),
             q(of.iter().map(|p| p.find).collect(), 0.99),
-            q(
-                of.iter()
-                    .map(|p| p.whole.saturating_sub(p.identify + p.find))
-                    .collect(),
-                0.5
-            ),
             100.0 * ident as f64 / whole.max(1) as f64
         );
     };
