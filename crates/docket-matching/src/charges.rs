@@ -145,13 +145,7 @@ pub fn judge(
             (LineCheck::Failed, "beyond tolerance: a person looks")
         }
         Judgement::Within if rule.action == Action::Exception => {
-            result.exceptions.push(Reason::new(
-                ReasonCode::ReviewRequired,
-                format!(
-                    "{said}: within the limits, but the policy wants a person to look ({})",
-                    rule.describe()
-                ),
-            ));
+            result.exceptions.push(rule.review_reason(&said));
             (LineCheck::Failed, "a person looks")
         }
         Judgement::Within => {

@@ -372,6 +372,18 @@ impl Tolerance {
         )
     }
 
+    /// The reason for a variance within the limits that `action = "exception"`
+    /// sends to a person anyway; `said` names what differs.
+    pub fn review_reason(&self, said: &str) -> docket_domain::Reason {
+        docket_domain::Reason::new(
+            docket_domain::ReasonCode::ReviewRequired,
+            format!(
+                "{said}: within the limits, but the policy wants a person to look ({})",
+                self.describe()
+            ),
+        )
+    }
+
     pub(crate) fn validate(&self) -> Result<(), String> {
         let scopes = [&self.company, &self.supplier, &self.item]
             .iter()

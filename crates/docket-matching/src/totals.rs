@@ -98,13 +98,7 @@ pub fn judge(doc: &BusinessDocument, key: &ScopeKey<'_>, policy: &Policy) -> Tot
                 ),
             )),
             Judgement::Within if rule.action == Action::Exception => {
-                result.exceptions.push(Reason::new(
-                    ReasonCode::ReviewRequired,
-                    format!(
-                        "{said}: within the limits, but the policy wants a person to look ({})",
-                        rule.describe()
-                    ),
-                ))
+                result.exceptions.push(rule.review_reason(&said))
             }
             Judgement::Within => {
                 if bookable {
