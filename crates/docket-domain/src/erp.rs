@@ -237,6 +237,82 @@ pub struct ErpSnapshot {
     /// Products.
     #[serde(default)]
     pub products: Vec<Product>,
+    /// Customers' price lists; a product without an entry sells at its list price.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub price_lists: Vec<PriceListEntry>,
+    /// Sales orders created.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sales_orders: Vec<BookedSalesOrder>,
+}
+
+/// A customer's price for one of our products (from its price list), or
+/// the list price where the customer has none.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CustomerPrice {
+    /// Our item code.
+    pub product_code: String,
+    /// Net price per unit.
+    pub price: Money,
+    /// From this quantity on (price scales), 0 for any.
+    #[serde(default)]
+    pub min_quantity: Decimal,
+}
+
+/// One entry of a customer's price list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PriceListEntry {
+    /// The customer's ERP id.
+    pub customer_id: String,
+    /// The price.
+    #[serde(flatten)]
+    pub price: CustomerPrice,
+}
+
+/// One line of a sales order to create.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SalesOrderLine {
+    /// Our item code.
+    pub product_code: String,
+    /// Quantity ordered.
+    pub quantity: Decimal,
+    /// Sales unit.
+    pub unit: String,
+    /// The price the customer's order states, where it states one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<Decimal>,
+}
+
+/// A request to create a sales order from a customer's purchase order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SalesOrderRequest {
+    /// Docket's idempotency key: customer + normalised PO number.
+    pub idempotency_key: String,
+    /// The customer's ERP id.
+    pub customer_id: String,
+    /// The customer's purchase order number: the external reference.
+    pub customer_reference: String,
+    /// The order date.
+    pub order_date: NaiveDate,
+    /// The requested delivery date, where given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_delivery: Option<NaiveDate>,
+    /// The currency.
+    pub currency: Currency,
+    /// The lines.
+    pub lines: Vec<SalesOrderLine>,
+}
+
+/// A sales order as the ERP holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct BookedSalesOrder {
+    /// The ERP's sales order number.
+    pub erp_ref: String,
+    /// The customer's ERP id.
+    pub customer_id: String,
+    /// The customer's purchase order number.
+    pub customer_reference: String,
+    /// The lines.
+    pub lines: Vec<SalesOrderLine>,
 }
 
 /// A request to book a supplier invoice or credit note, produced by matching.
@@ -254,6 +330,9 @@ pub struct BookingRequest {
     pub document_date: NaiveDate,
     /// Gross amount (positive; `kind` gives the direction).
     pub gross: Money,
+    /// The buying company (SAP CompanyCode), from the purchase orders, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
     /// Lines linked to PO lines.
     pub lines: Vec<BookedLine>,
 }

@@ -10,7 +10,10 @@ pub mod sandbox;
 
 use async_trait::async_trait;
 use docket_domain::DocumentKind;
-use docket_domain::erp::{BookedInvoice, BookingRequest, GoodsReceipt, PurchaseOrder, Supplier};
+use docket_domain::erp::{
+    BookedInvoice, BookedSalesOrder, BookingRequest, Customer, CustomerPrice, GoodsReceipt,
+    Product, PurchaseOrder, SalesOrderRequest, Supplier,
+};
 
 /// Why an ERP call failed, classified.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -43,6 +46,19 @@ pub struct SupplierQuery {
     pub vat_ids: Vec<String>,
     /// IBANs read from the document (compact).
     pub ibans: Vec<String>,
+    /// The name as read.
+    pub name: Option<String>,
+    /// The sender's e-mail domain.
+    pub email_domain: Option<String>,
+}
+
+/// What is known of a customer from an order, to find candidates in the ERP.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CustomerQuery {
+    /// The customer number the order gives (our number for them).
+    pub customer_number: Option<String>,
+    /// VAT ids read from the order (normalised).
+    pub vat_ids: Vec<String>,
     /// The name as read.
     pub name: Option<String>,
     /// The sender's e-mail domain.
@@ -102,4 +118,32 @@ pub trait Erp: Send + Sync {
 
     /// Books a supplier invoice or credit note; returns the booked record with the ERP's number.
     async fn book_invoice(&self, request: &BookingRequest) -> Result<BookedInvoice, ErpError>;
+
+    /// Customers that match the query's number, VAT ids or domain, or resemble its name.
+    async fn customer_candidates(&self, query: &CustomerQuery) -> Result<Vec<Customer>, ErpError>;
+
+    /// Products by our item code (unknown codes are simply absent).
+    async fn products(&self, codes: &[String]) -> Result<Vec<Product>, ErpError>;
+
+    /// The customer's prices for these products: its price list where it
+    /// has an entry, else the list price.
+    async fn customer_prices(
+        &self,
+        customer_id: &str,
+        codes: &[String],
+    ) -> Result<Vec<CustomerPrice>, ErpError>;
+
+    /// Looks a sales order up by customer and the customer's PO number:
+    /// asked before every attempt, so that a retry never creates two.
+    async fn find_sales_order(
+        &self,
+        customer_id: &str,
+        customer_reference: &str,
+    ) -> Result<Option<BookedSalesOrder>, ErpError>;
+
+    /// Creates (and confirms) a sales order; returns it with the ERP's number.
+    async fn create_sales_order(
+        &self,
+        request: &SalesOrderRequest,
+    ) -> Result<BookedSalesOrder, ErpError>;
 }

@@ -250,7 +250,8 @@ pub fn match_indexed(
         .chain(lines.notes)
         .collect();
     if result.verdict == Verdict::Book {
-        result.booking = booking_request(doc, &supplier, lines.booking);
+        let company = found.orders.iter().find_map(|o| o.company.clone());
+        result.booking = booking_request(doc, &supplier, company, lines.booking);
         if result.booking.is_none() {
             result.verdict = Verdict::Exception;
             result.reasons.push(Reason::new(
@@ -266,6 +267,7 @@ pub fn match_indexed(
 fn booking_request(
     doc: &BusinessDocument,
     supplier: &SupplierMatch,
+    company: Option<String>,
     lines: Vec<docket_domain::erp::BookedLine>,
 ) -> Option<BookingRequest> {
     let number = doc.number()?;
@@ -278,6 +280,7 @@ fn booking_request(
         kind: doc.kind(),
         document_date: doc.header.issue_date.as_ref()?.value,
         gross,
+        company,
         lines,
     })
 }

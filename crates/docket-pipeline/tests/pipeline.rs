@@ -11,10 +11,13 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use docket_domain::erp::{BookedInvoice, BookingRequest, GoodsReceipt, PurchaseOrder, Supplier};
+use docket_domain::erp::{
+    BookedInvoice, BookedSalesOrder, BookingRequest, Customer, CustomerPrice, GoodsReceipt,
+    Product, PurchaseOrder, SalesOrderRequest, Supplier,
+};
 use docket_domain::{DocumentKind, DocumentState, Stage};
 use docket_erp::sandbox::SandboxErp;
-use docket_erp::{BookedQuery, Erp, ErpError, SupplierQuery};
+use docket_erp::{BookedQuery, CustomerQuery, Erp, ErpError, SupplierQuery};
 use docket_pipeline::{Pipeline, RetryPolicy, stages};
 use docket_queue::memory::InProcessQueue;
 use docket_store::DocumentId;
@@ -69,6 +72,32 @@ impl Erp for FaultyErp {
         k: DocumentKind,
     ) -> Result<Option<BookedInvoice>, ErpError> {
         self.inner.find_booking(s, r, k).await
+    }
+    async fn customer_candidates(&self, q: &CustomerQuery) -> Result<Vec<Customer>, ErpError> {
+        self.inner.customer_candidates(q).await
+    }
+    async fn products(&self, codes: &[String]) -> Result<Vec<Product>, ErpError> {
+        self.inner.products(codes).await
+    }
+    async fn customer_prices(
+        &self,
+        customer: &str,
+        codes: &[String],
+    ) -> Result<Vec<CustomerPrice>, ErpError> {
+        self.inner.customer_prices(customer, codes).await
+    }
+    async fn find_sales_order(
+        &self,
+        customer: &str,
+        reference: &str,
+    ) -> Result<Option<BookedSalesOrder>, ErpError> {
+        self.inner.find_sales_order(customer, reference).await
+    }
+    async fn create_sales_order(
+        &self,
+        request: &SalesOrderRequest,
+    ) -> Result<BookedSalesOrder, ErpError> {
+        self.inner.create_sales_order(request).await
     }
     async fn book_invoice(&self, request: &BookingRequest) -> Result<BookedInvoice, ErpError> {
         self.book_calls.fetch_add(1, Ordering::SeqCst);

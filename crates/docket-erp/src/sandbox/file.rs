@@ -14,7 +14,7 @@
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use docket_domain::erp::{BookedInvoice, ErpSnapshot, GoodsReceipt};
+use docket_domain::erp::{BookedInvoice, BookedSalesOrder, ErpSnapshot, GoodsReceipt};
 
 use super::index::Index;
 
@@ -49,6 +49,7 @@ impl Cached {
                 self.index.add_receipt(at, &receipt);
                 self.snapshot.goods_receipts.push(receipt);
             }
+            Entry::SalesOrder(order) => self.snapshot.sales_orders.push(order),
         }
     }
 }
@@ -60,11 +61,15 @@ pub(super) enum Entry {
     Booking(BookedInvoice),
     /// Goods received.
     Receipt(GoodsReceipt),
+    /// A sales order created.
+    SalesOrder(BookedSalesOrder),
 }
 
 /// The key of a receipt's line; a booking's line is the booking itself, as
 /// the log held only bookings before receipts were added to it.
 const RECEIPT_KEY: &str = "goods_receipt";
+/// The key of a sales order's line.
+const SALES_ORDER_KEY: &str = "sales_order";
 
 impl Entry {
     fn to_line(&self) -> serde_json::Result<Vec<u8>> {
@@ -73,6 +78,9 @@ impl Entry {
             Entry::Receipt(receipt) => {
                 serde_json::to_vec(&serde_json::json!({ RECEIPT_KEY: receipt }))?
             }
+            Entry::SalesOrder(order) => {
+                serde_json::to_vec(&serde_json::json!({ SALES_ORDER_KEY: order }))?
+            }
         };
         line.push(b'\n');
         Ok(line)
@@ -80,6 +88,9 @@ impl Entry {
 
     fn from_line(line: &[u8]) -> serde_json::Result<Entry> {
         let mut value: serde_json::Value = serde_json::from_slice(line)?;
+        if let Some(order) = value.get_mut(SALES_ORDER_KEY).map(serde_json::Value::take) {
+            return Ok(Entry::SalesOrder(serde_json::from_value(order)?));
+        }
         match value.get_mut(RECEIPT_KEY).map(serde_json::Value::take) {
             Some(receipt) => Ok(Entry::Receipt(serde_json::from_value(receipt)?)),
             None => Ok(Entry::Booking(serde_json::from_value(value)?)),

@@ -11,6 +11,7 @@
 
 mod file;
 mod index;
+mod sales;
 
 pub use file::load_state;
 
@@ -20,7 +21,8 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use docket_domain::DocumentKind;
 use docket_domain::erp::{
-    BookedInvoice, BookingRequest, ErpSnapshot, GoodsReceipt, PurchaseOrder, Supplier,
+    BookedInvoice, BookedSalesOrder, BookingRequest, Customer, CustomerPrice, ErpSnapshot,
+    GoodsReceipt, Product, PurchaseOrder, SalesOrderRequest, Supplier,
 };
 use docket_domain::normalize;
 use rust_decimal::Decimal;
@@ -29,7 +31,7 @@ use tokio::sync::Mutex;
 
 use file::{Cached, Entry, SharedFiles};
 
-use crate::{BookedQuery, Erp, ErpError, SupplierQuery};
+use crate::{BookedQuery, CustomerQuery, Erp, ErpError, SupplierQuery};
 
 /// The first document number the sandbox hands out when none is booked yet.
 const FIRST_ERP_NUMBER: u64 = 5_105_600_001;
@@ -76,6 +78,8 @@ impl SandboxErp {
             booked_invoices: read_array(dir, "booked_invoices.json")?,
             customers: read_array(dir, "customers.json")?,
             products: read_array(dir, "products.json")?,
+            price_lists: read_array(dir, "price_lists.json")?,
+            sales_orders: read_array(dir, "sales_orders.json")?,
         })
     }
 
@@ -196,6 +200,15 @@ impl SandboxErp {
     }
 }
 
+/// Whether a name read from a document is close enough to a master
+/// record's to make the record a candidate.
+fn similar_names(read: &str, recorded: &str) -> bool {
+    strsim::jaro_winkler(
+        &normalize::company_name(read),
+        &normalize::company_name(recorded),
+    ) >= NAME_CANDIDATE_SIMILARITY
+}
+
 /// Whether two PO line numbers are the same line: ERPs write `10` and `00010`
 /// for one line, so numbers compare as numbers.
 fn same_line_number(a: &str, b: &str) -> bool {
@@ -218,7 +231,6 @@ impl Erp for SandboxErp {
     }
 
     async fn supplier_candidates(&self, query: &SupplierQuery) -> Result<Vec<Supplier>, ErpError> {
-        let wanted_name = query.name.as_deref().map(normalize::company_name);
         let matches = |s: &Supplier| {
             let vat = s.vat_id.as_deref().map(normalize::compact_identifier);
             let by_vat = vat.is_some_and(|v| query.vat_ids.contains(&v));
@@ -230,10 +242,10 @@ impl Erp for SandboxErp {
                 .email_domain
                 .as_deref()
                 .is_some_and(|d| s.email_domains.iter().any(|e| e.eq_ignore_ascii_case(d)));
-            let by_name = wanted_name.as_deref().is_some_and(|n| {
-                strsim::jaro_winkler(n, &normalize::company_name(&s.name))
-                    >= NAME_CANDIDATE_SIMILARITY
-            });
+            let by_name = query
+                .name
+                .as_deref()
+                .is_some_and(|n| similar_names(n, &s.name));
             by_vat || by_iban || by_domain || by_name
         };
         self.read(|cached| {
@@ -350,6 +362,37 @@ impl Erp for SandboxErp {
         tracing::info!(erp_ref = %booked.erp_ref, supplier = %booked.supplier_id, "sandbox booked");
         Ok(booked)
     }
+
+    async fn customer_candidates(&self, query: &CustomerQuery) -> Result<Vec<Customer>, ErpError> {
+        self.sales_customers(query).await
+    }
+
+    async fn products(&self, codes: &[String]) -> Result<Vec<Product>, ErpError> {
+        self.sales_products(codes).await
+    }
+
+    async fn customer_prices(
+        &self,
+        customer_id: &str,
+        codes: &[String],
+    ) -> Result<Vec<CustomerPrice>, ErpError> {
+        self.sales_prices(customer_id, codes).await
+    }
+
+    async fn find_sales_order(
+        &self,
+        customer_id: &str,
+        customer_reference: &str,
+    ) -> Result<Option<BookedSalesOrder>, ErpError> {
+        self.sales_find(customer_id, customer_reference).await
+    }
+
+    async fn create_sales_order(
+        &self,
+        request: &SalesOrderRequest,
+    ) -> Result<BookedSalesOrder, ErpError> {
+        self.sales_create(request).await
+    }
 }
 
 #[cfg(test)]
@@ -385,6 +428,7 @@ mod tests {
             kind: DocumentKind::Invoice,
             document_date: chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
             gross: Money::new(dec!(119.00), Currency::EUR),
+            company: None,
             lines: vec![BookedLine {
                 purchase_order: "4500000101".into(),
                 purchase_order_line: "10".into(),

@@ -251,7 +251,6 @@ pub async fn gather(
         purchase_orders,
         goods_receipts,
         booked_invoices,
-        customers: Vec::new(),
-        products: Vec::new(),
+        ..ErpSnapshot::default()
     })
 }
