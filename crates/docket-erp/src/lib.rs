@@ -6,7 +6,11 @@
 //! Errors are classified at the adapter boundary (house rule 3) so the pipeline
 //! knows whether to retry or to hand the document to a person.
 
+pub mod exact;
+pub mod http;
+pub mod odoo;
 pub mod sandbox;
+pub mod sap;
 
 use async_trait::async_trait;
 use docket_domain::DocumentKind;

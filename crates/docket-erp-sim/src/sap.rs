@@ -1,0 +1,1 @@
+//! The sap simulator (to be built; see crates/docket-erp-sim/src/lib.rs).

@@ -1,0 +1,1 @@
+//! The exact adapter (to be built).

@@ -1,0 +1,1 @@
+//! The odoo adapter (to be built).

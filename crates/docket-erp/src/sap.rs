@@ -1,0 +1,1 @@
+//! The sap adapter (to be built).
