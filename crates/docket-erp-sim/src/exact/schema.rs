@@ -277,9 +277,9 @@ pub const SALES_ORDER_LINES: Entity = Entity {
         ("UnitPrice", Num),
         ("UnitCode", Str),
     ],
+};
 
 /// `current/Me`, outside any division.
-/// An entity set (see [`ENTITIES`]).
 pub const ME: Entity = Entity {
     name: "Me",
     path: "current/Me",

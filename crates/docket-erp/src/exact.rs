@@ -1,1 +1,0 @@
-//! The exact adapter (to be built).
