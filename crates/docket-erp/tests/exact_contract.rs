@@ -3,6 +3,9 @@
 //! connection, an expired token, refresh-token rotation shared by two
 //! adapters, a response lost after the commit).
 
+// Test helpers panic on a broken set-up, which is what a test should do.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;

@@ -232,8 +232,11 @@ async fn token(State(shared): State<Arc<Shared>>, body: String) -> Response {
     locked(&shared.auth).token_endpoint(&shared.config, &form)
 }
 
+/// Why a request is refused: the status and Exact's message.
+type Refusal = (StatusCode, String);
+
 /// The bearer token's check; `ExpireToken` kills it here.
-fn authorized(shared: &Shared, headers: &HeaderMap) -> Result<(), Response> {
+fn authorized(shared: &Shared, headers: &HeaderMap) -> Result<(), Refusal> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -246,10 +249,8 @@ fn authorized(shared: &Shared, headers: &HeaderMap) -> Result<(), Response> {
     if auth.valid(token) {
         Ok(())
     } else {
-        Err(error(
-            StatusCode::UNAUTHORIZED,
-            "Access token is invalid or has expired",
-        ))
+        let message = "Access token is invalid or has expired";
+        Err((StatusCode::UNAUTHORIZED, message.into()))
     }
 }
 
@@ -259,8 +260,8 @@ async fn me(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
-    if let Err(refused) = authorized(&shared, &headers) {
-        return refused;
+    if let Err((status, message)) = authorized(&shared, &headers) {
+        return error(status, &message);
     }
     let query = match odata::ListQuery::parse(&schema::ME, query.as_deref().unwrap_or_default()) {
         Ok(q) => q,
@@ -279,18 +280,18 @@ fn target(
     division: &str,
     service: &str,
     entity: &str,
-) -> Result<&'static schema::Entity, Response> {
+) -> Result<&'static schema::Entity, Refusal> {
     authorized(shared, headers)?;
     if division != shared.config.division.to_string() {
-        return Err(error(
+        return Err((
             StatusCode::FORBIDDEN,
-            &format!("No access to division {division}"),
+            format!("No access to division {division}"),
         ));
     }
     schema::entity(&format!("{service}/{entity}")).ok_or_else(|| {
-        error(
+        (
             StatusCode::NOT_FOUND,
-            &format!("Resource not found: {service}/{entity}"),
+            format!("Resource not found: {service}/{entity}"),
         )
     })
 }
@@ -304,7 +305,7 @@ async fn list(
 ) -> Response {
     let entity = match target(&shared, &headers, &division, &service, &entity) {
         Ok(e) => e,
-        Err(refused) => return refused,
+        Err((status, message)) => return error(status, &message),
     };
     let query = match odata::ListQuery::parse(entity, query.as_deref().unwrap_or_default()) {
         Ok(q) => q,
@@ -364,7 +365,7 @@ async fn create(
 ) -> Response {
     let entity = match target(&shared, &headers, &division, &service, &entity) {
         Ok(e) => e,
-        Err(refused) => return refused,
+        Err((status, message)) => return error(status, &message),
     };
     let Ok(body) = serde_json::from_str::<Value>(&body) else {
         return error(
