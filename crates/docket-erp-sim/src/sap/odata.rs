@@ -212,11 +212,15 @@ pub fn entity(
     for nav in set.navigations {
         if expand.iter().any(|e| e.name == nav.name) {
             let target = schema::by_name(nav.target);
-            let results: Vec<Value> = related(tables, nav, r)
+            let mut results = related(tables, nav, r)
                 .into_iter()
-                .map(|t| entity(tables, base, target, t, None, &[]))
-                .collect();
-            out.insert(nav.name.into(), json!({"results": results}));
+                .map(|t| entity(tables, base, target, t, None, &[]));
+            let expanded = if nav.many {
+                json!({"results": results.collect::<Vec<Value>>()})
+            } else {
+                results.next().unwrap_or(Value::Null)
+            };
+            out.insert(nav.name.into(), expanded);
         } else if wanted(nav.name) {
             out.insert(
                 nav.name.into(),

@@ -17,6 +17,8 @@ pub struct Nav {
     pub target: &'static str,
     /// (property here, property there) pairs that must be equal.
     pub join: &'static [(&'static str, &'static str)],
+    /// To many (expanded as `{"results":[…]}`) or to one (expanded as the entity).
+    pub many: bool,
 }
 
 /// An entity set as the simulator serves it.
@@ -130,6 +132,7 @@ pub static SETS: &[EntitySet] = &[
         navigations: &[Nav {
             name: "to_PurchaseOrderItem",
             target: "A_PurchaseOrderItem",
+            many: true,
             join: &[("PurchaseOrder", "PurchaseOrder")],
         }],
     },
@@ -163,6 +166,7 @@ pub static SETS: &[EntitySet] = &[
         navigations: &[Nav {
             name: "to_PurchaseOrder",
             target: "A_PurchaseOrder",
+            many: false,
             join: &[("PurchaseOrder", "PurchaseOrder")],
         }],
     },
@@ -182,6 +186,7 @@ pub static SETS: &[EntitySet] = &[
         navigations: &[Nav {
             name: "to_MaterialDocumentItem",
             target: "A_MaterialDocumentItem",
+            many: true,
             join: &[
                 ("MaterialDocumentYear", "MaterialDocumentYear"),
                 ("MaterialDocument", "MaterialDocument"),
@@ -218,6 +223,7 @@ pub static SETS: &[EntitySet] = &[
         navigations: &[Nav {
             name: "to_MaterialDocumentHeader",
             target: "A_MaterialDocumentHeader",
+            many: false,
             join: &[
                 ("MaterialDocumentYear", "MaterialDocumentYear"),
                 ("MaterialDocument", "MaterialDocument"),
@@ -249,6 +255,7 @@ pub static SETS: &[EntitySet] = &[
             Nav {
                 name: "to_SuplrInvcItemPurOrdRef",
                 target: "A_SuplrInvcItemPurOrdRef",
+                many: true,
                 join: &[
                     ("SupplierInvoice", "SupplierInvoice"),
                     ("FiscalYear", "FiscalYear"),
@@ -257,6 +264,7 @@ pub static SETS: &[EntitySet] = &[
             Nav {
                 name: "to_SupplierInvoiceItemGLAcct",
                 target: "A_SupplierInvoiceItemGLAcct",
+                many: true,
                 join: &[
                     ("SupplierInvoice", "SupplierInvoice"),
                     ("FiscalYear", "FiscalYear"),
@@ -325,6 +333,7 @@ pub static SETS: &[EntitySet] = &[
         navigations: &[Nav {
             name: "to_Item",
             target: "A_SalesOrderItem",
+            many: true,
             join: &[("SalesOrder", "SalesOrder")],
         }],
     },
@@ -346,6 +355,7 @@ pub static SETS: &[EntitySet] = &[
         navigations: &[Nav {
             name: "to_SalesOrder",
             target: "A_SalesOrder",
+            many: false,
             join: &[("SalesOrder", "SalesOrder")],
         }],
     },

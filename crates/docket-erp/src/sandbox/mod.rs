@@ -211,7 +211,7 @@ fn similar_names(read: &str, recorded: &str) -> bool {
 
 /// Whether two PO line numbers are the same line: ERPs write `10` and `00010`
 /// for one line, so numbers compare as numbers.
-fn same_line_number(a: &str, b: &str) -> bool {
+pub(crate) fn same_line_number(a: &str, b: &str) -> bool {
     let (a, b) = (a.trim(), b.trim());
     match (a.parse::<u64>(), b.parse::<u64>()) {
         (Ok(x), Ok(y)) => x == y,
