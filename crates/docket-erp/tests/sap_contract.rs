@@ -121,7 +121,7 @@ async fn setup(oauth: bool) -> Setup {
 }
 
 fn eur(amount: rust_decimal::Decimal) -> Money {
-    Money::new(amount, Currency::parse("EUR").unwrap())
+    Money::new(amount, Currency::parse("EUR").expect("EUR"))
 }
 
 fn booking(reference: &str) -> BookingRequest {
@@ -130,7 +130,7 @@ fn booking(reference: &str) -> BookingRequest {
         supplier_id: "17300001".into(),
         supplier_reference: reference.into(),
         kind: DocumentKind::Invoice,
-        document_date: NaiveDate::from_ymd_opt(2024, 3, 10).unwrap(),
+        document_date: NaiveDate::from_ymd_opt(2024, 3, 10).expect("date"),
         gross: eur(dec!(11.90)),
         company: Some("1010".into()),
         lines: vec![BookedLine {

@@ -100,7 +100,7 @@ impl Security {
     }
 
     /// Checks the caller's credentials; the 401 to answer otherwise.
-    pub fn authenticate(&self, headers: &HeaderMap, faults: &Faults) -> Result<(), Response> {
+    pub fn authenticate(&self, headers: &HeaderMap, faults: &Faults) -> Result<(), Box<Response>> {
         let given = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
@@ -109,7 +109,7 @@ impl Security {
             return Ok(());
         }
         let Some(token) = given.strip_prefix("Bearer ") else {
-            return Err(unauthorized());
+            return Err(Box::new(unauthorized()));
         };
         let mut tokens = lock(&self.tokens);
         let live = tokens
@@ -117,7 +117,7 @@ impl Security {
             .is_some_and(|until| Instant::now() < *until);
         if !live || faults.take(Fault::ExpireToken) {
             tokens.remove(token);
-            return Err(unauthorized());
+            return Err(Box::new(unauthorized()));
         }
         Ok(())
     }
@@ -206,7 +206,7 @@ impl Security {
         method: &Method,
         headers: &HeaderMap,
         faults: &Faults,
-    ) -> Result<(), Response> {
+    ) -> Result<(), Box<Response>> {
         if matches!(*method, Method::GET | Method::HEAD) {
             return Ok(());
         }
@@ -232,7 +232,7 @@ impl Security {
         let mut r = (StatusCode::FORBIDDEN, "CSRF token validation failed").into_response();
         r.headers_mut()
             .insert("x-csrf-token", HeaderValue::from_static("Required"));
-        Err(r)
+        Err(Box::new(r))
     }
 }
 

@@ -201,16 +201,16 @@ fn guard(
     service: &str,
     method: &Method,
     headers: &HeaderMap,
-) -> Result<Vec<(header::HeaderName, String)>, Response> {
+) -> Result<Vec<(header::HeaderName, String)>, Box<Response>> {
     sim.inner
         .security
         .authenticate(headers, &sim.inner.faults)?;
     if !SERVICES.contains(&service) {
-        return Err(wire::error(
+        return Err(Box::new(wire::error(
             StatusCode::NOT_FOUND,
             "/IWFND/MED/170",
             &format!("No service found for namespace '', name '{service}', version '0001'"),
-        ));
+        )));
     }
     let fetch = headers
         .get("x-csrf-token")
@@ -253,7 +253,7 @@ async fn service_root(
 ) -> Response {
     let extra = match guard(&sim, &service, &method, &headers) {
         Ok(extra) => extra,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let sets: Vec<&str> = schema::SETS
         .iter()
@@ -277,7 +277,7 @@ async fn resource(
 ) -> Response {
     let extra = match guard(&sim, &service, &method, &headers) {
         Ok(extra) => extra,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let target = match odata::resource(&service, &path) {
         Ok(t) => t,
