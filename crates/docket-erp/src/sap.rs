@@ -1,1 +1,0 @@
-//! The sap adapter (to be built).
