@@ -202,7 +202,7 @@ impl SandboxErp {
 
 /// Whether a name read from a document is close enough to a master
 /// record's to make the record a candidate.
-fn similar_names(read: &str, recorded: &str) -> bool {
+pub(crate) fn similar_names(read: &str, recorded: &str) -> bool {
     strsim::jaro_winkler(
         &normalize::company_name(read),
         &normalize::company_name(recorded),
