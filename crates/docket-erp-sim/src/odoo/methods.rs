@@ -286,6 +286,9 @@ fn after_create(db: &mut Db, model: &str, id: i64) {
             r.insert("tax_ids".into(), json!(taxes));
             r.insert("price_unit".into(), json!(price));
             r.insert("price_subtotal".into(), json!(subtotal));
+            if model == "account.move" && !r.contains_key("display_type") {
+                r.insert("display_type".into(), json!("product"));
+            }
             if !r.contains_key("name") {
                 r.insert("name".into(), json!(text(product_rec.as_ref(), "name")));
             }
