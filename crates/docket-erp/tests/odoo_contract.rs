@@ -4,6 +4,8 @@
 //! fault: latency, 5xx, 429, a dropped connection, an expired key or
 //! session, Odoo errors with HTTP 200, a response lost after the commit.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -26,7 +28,12 @@ fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
 }
 
-fn po_line(line: &str, code: &str, qty: rust_decimal::Decimal, gr_based: bool) -> PurchaseOrderLine {
+fn po_line(
+    line: &str,
+    code: &str,
+    qty: rust_decimal::Decimal,
+    gr_based: bool,
+) -> PurchaseOrderLine {
     PurchaseOrderLine {
         line: line.into(),
         item_code: Some(code.into()),
@@ -51,7 +58,10 @@ fn world() -> ErpSnapshot {
         company: None,
         planned_delivery_costs: None,
         closed,
-        lines: vec![po_line("10", "W-001", dec!(10), true), po_line("20", "W-002", dec!(4), false)],
+        lines: vec![
+            po_line("10", "W-001", dec!(10), true),
+            po_line("20", "W-002", dec!(4), false),
+        ],
     };
     ErpSnapshot {
         suppliers: vec![Supplier {
@@ -205,7 +215,11 @@ async fn every_method(s: &Setup) {
             ..Default::default()
         },
     ] {
-        assert_eq!(erp.supplier_candidates(&query).await.unwrap().len(), 1, "{query:?}");
+        assert_eq!(
+            erp.supplier_candidates(&query).await.unwrap().len(),
+            1,
+            "{query:?}"
+        );
     }
     let nobody = SupplierQuery {
         vat_ids: vec!["DE000000000".into()],
@@ -213,25 +227,47 @@ async fn every_method(s: &Setup) {
     };
     assert!(erp.supplier_candidates(&nobody).await.unwrap().is_empty());
 
-    let orders = erp.purchase_orders(&["P00001".into(), "NOPE".into()]).await.unwrap();
+    let orders = erp
+        .purchase_orders(&["P00001".into(), "NOPE".into()])
+        .await
+        .unwrap();
     assert_eq!(orders.len(), 1);
     let po = &orders[0];
-    assert_eq!((po.supplier_id.as_str(), po.order_date, po.closed), ("100101", day(2), false));
+    assert_eq!(
+        (po.supplier_id.as_str(), po.order_date, po.closed),
+        ("100101", day(2), false)
+    );
     assert_eq!(po.lines.len(), 2);
     let first = &po.lines[0];
     assert_eq!(first.item_code.as_deref(), Some("W-001"));
-    assert_eq!((first.quantity, first.unit_price, first.unit.as_str()), (dec!(10), dec!(12.5), "Units"));
-    assert_eq!(first.tax_rate, Some(dec!(21)), "taxes read under this version's field name");
+    assert_eq!(
+        (first.quantity, first.unit_price, first.unit.as_str()),
+        (dec!(10), dec!(12.5), "Units")
+    );
+    assert_eq!(
+        first.tax_rate,
+        Some(dec!(21)),
+        "taxes read under this version's field name"
+    );
     assert!(first.goods_receipt_based && !po.lines[1].goods_receipt_based);
 
     let open = erp.open_purchase_orders("100101", None).await.unwrap();
     let numbers: Vec<&str> = open.iter().map(|p| p.number.as_str()).collect();
     assert_eq!(numbers, vec!["P00001"], "the closed order is not open");
-    assert!(erp.open_purchase_orders("100101", Some(day(3))).await.unwrap().is_empty());
+    assert!(
+        erp.open_purchase_orders("100101", Some(day(3)))
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     let receipts = erp.goods_receipts(&["P00001".into()]).await.unwrap();
     let quantities: Vec<_> = receipts.iter().map(|r| r.quantity).collect();
-    assert_eq!(quantities, vec![dec!(6), dec!(-1)], "a return counts negative");
+    assert_eq!(
+        quantities,
+        vec![dec!(6), dec!(-1)],
+        "a return counts negative"
+    );
     assert_eq!(receipts[0].purchase_order_line, first.line);
     assert_eq!(receipts[0].number, "WH/IN/00001");
 
@@ -259,7 +295,11 @@ async fn every_method(s: &Setup) {
     let request = booking("INV-2026-0001", &first.line);
     let posted = erp.book_invoice(&request).await.unwrap();
     assert_eq!(posted.erp_ref, "BILL/2026/11/0002");
-    assert_eq!(posted.gross.amount, dec!(90.75), "75 plus 21 % from the PO line's tax");
+    assert_eq!(
+        posted.gross.amount,
+        dec!(90.75),
+        "75 plus 21 % from the PO line's tax"
+    );
     assert_eq!(posted.lines[0].quantity, dec!(6));
     let again = erp.book_invoice(&request).await;
     assert!(matches!(again, Err(ErpError::Conflict(_))), "{again:?}");
@@ -279,7 +319,10 @@ async fn every_method(s: &Setup) {
         ..booking("INV-2026-0002", &first.line)
     };
     let refused = erp.book_invoice(&wrong_po).await;
-    assert!(matches!(refused, Err(ErpError::Permanent(_))), "{refused:?}");
+    assert!(
+        matches!(refused, Err(ErpError::Permanent(_))),
+        "{refused:?}"
+    );
 
     let customers = erp
         .customer_candidates(&CustomerQuery {
@@ -290,11 +333,20 @@ async fn every_method(s: &Setup) {
         .unwrap();
     assert_eq!(customers.len(), 1);
     assert_eq!(customers[0].vat_id.as_deref(), Some("DE811907980"));
-    let products = erp.products(&["BM-1001".into(), "XX".into()]).await.unwrap();
+    let products = erp
+        .products(&["BM-1001".into(), "XX".into()])
+        .await
+        .unwrap();
     assert_eq!(products.len(), 1);
-    assert_eq!((products[0].unit.as_str(), products[0].price.amount), ("Pack", dec!(4.85)));
+    assert_eq!(
+        (products[0].unit.as_str(), products[0].price.amount),
+        ("Pack", dec!(4.85))
+    );
     assert_eq!(products[0].gtin.as_deref(), Some("4006381333931"));
-    let prices = erp.customer_prices("200001", &["BM-1001".into()]).await.unwrap();
+    let prices = erp
+        .customer_prices("200001", &["BM-1001".into()])
+        .await
+        .unwrap();
     assert_eq!(prices[0].price.amount, dec!(4.85));
 
     let order = SalesOrderRequest {
@@ -311,12 +363,22 @@ async fn every_method(s: &Setup) {
             price: Some(dec!(4.5)),
         }],
     };
-    assert!(erp.find_sales_order("200001", "CUST-PO-77").await.unwrap().is_none());
+    assert!(
+        erp.find_sales_order("200001", "CUST-PO-77")
+            .await
+            .unwrap()
+            .is_none()
+    );
     let created = erp.create_sales_order(&order).await.unwrap();
     assert_eq!(created.erp_ref, "S00001");
     assert_eq!(created.lines[0].product_code, "BM-1001");
-    assert_eq!(created.lines[0].unit, "Pack", "unit read under this version's field name");
-    let state = s.sim.search_read("sale.order", json!([["name", "=", "S00001"]]), &["state"]);
+    assert_eq!(
+        created.lines[0].unit, "Pack",
+        "unit read under this version's field name"
+    );
+    let state = s
+        .sim
+        .search_read("sale.order", json!([["name", "=", "S00001"]]), &["state"]);
     assert_eq!(state[0]["state"], "sale", "confirmed");
     let again = erp.create_sales_order(&order).await;
     assert!(matches!(again, Err(ErpError::Conflict(_))), "{again:?}");
@@ -358,9 +420,17 @@ async fn a_retry_after_a_lost_response_books_once_on_both_protocols() {
         let s = start(version, protocol).await;
         let line = line_of(&s).await;
         s.faults.arm(Fault::LoseResponse, 1);
-        let booked = s.erp.book_invoice(&booking("INV-LOST-1", &line)).await.unwrap();
+        let booked = s
+            .erp
+            .book_invoice(&booking("INV-LOST-1", &line))
+            .await
+            .unwrap();
         assert_eq!(bills_with_ref(&s.sim, "INV-LOST-1"), 1, "Odoo {version}");
-        let state = s.sim.search_read("account.move", json!([["ref", "=", "INV-LOST-1"]]), &["state", "name"]);
+        let state = s.sim.search_read(
+            "account.move",
+            json!([["ref", "=", "INV-LOST-1"]]),
+            &["state", "name"],
+        );
         assert_eq!(state[0]["state"], "posted", "the retry finished the draft");
         assert_eq!(booked.erp_ref, state[0]["name"].as_str().unwrap());
 
@@ -383,7 +453,11 @@ async fn transient_faults_are_retried() {
         s.faults.set_latency(Duration::from_millis(20));
         assert_eq!(s.erp.supplier_candidates(&query).await.unwrap().len(), 1);
         s.faults.set_latency(Duration::ZERO);
-        for fault in [Fault::ServerError, Fault::RateLimited, Fault::DropConnection] {
+        for fault in [
+            Fault::ServerError,
+            Fault::RateLimited,
+            Fault::DropConnection,
+        ] {
             s.faults.arm(fault, 1);
             let found = s.erp.supplier_candidates(&query).await;
             assert_eq!(found.map(|f| f.len()), Ok(1), "{fault:?} on Odoo {version}");
@@ -426,12 +500,18 @@ async fn odoo_refusals_are_permanent_with_odoo_s_message() {
             "odoo.exceptions.AccessError",
             "You are not allowed to access 'Journal Entry' (account.move) records.",
         );
-        let denied = s.erp.find_booking("100101", "X", DocumentKind::Invoice).await;
+        let denied = s
+            .erp
+            .find_booking("100101", "X", DocumentKind::Invoice)
+            .await;
         assert!(
             matches!(&denied, Err(ErpError::Permanent(m)) if m.contains("access rights") && m.contains("Journal Entry")),
             "{denied:?}"
         );
-        s.sim.fail_next_call("odoo.exceptions.MissingError", "Record does not exist or has been deleted.");
+        s.sim.fail_next_call(
+            "odoo.exceptions.MissingError",
+            "Record does not exist or has been deleted.",
+        );
         let missing = s.erp.products(&["BM-1001".into()]).await;
         assert!(matches!(missing, Err(ErpError::NotFound(_))), "{missing:?}");
     }
@@ -450,15 +530,25 @@ async fn an_expired_key_is_refused_on_json2_and_a_session_renewed_on_jsonrpc() {
         matches!(&refused, Err(ErpError::Permanent(m)) if m.contains("Invalid apikey") && m.contains("API key")),
         "{refused:?}"
     );
-    assert_eq!(json2.erp.supplier_candidates(&query).await.unwrap().len(), 1);
+    assert_eq!(
+        json2.erp.supplier_candidates(&query).await.unwrap().len(),
+        1
+    );
 
     let rpc = start(17, Protocol::JsonRpc).await;
     assert_eq!(rpc.erp.supplier_candidates(&query).await.unwrap().len(), 1);
     rpc.faults.arm(Fault::ExpireToken, 1);
-    assert_eq!(rpc.erp.supplier_candidates(&query).await.unwrap().len(), 1, "logged in again");
+    assert_eq!(
+        rpc.erp.supplier_candidates(&query).await.unwrap().len(),
+        1,
+        "logged in again"
+    );
     rpc.faults.arm(Fault::ExpireToken, 2);
     let refused = rpc.erp.supplier_candidates(&query).await;
-    assert!(matches!(&refused, Err(ErpError::Permanent(m)) if m.contains("Access Denied")), "{refused:?}");
+    assert!(
+        matches!(&refused, Err(ErpError::Permanent(m)) if m.contains("Access Denied")),
+        "{refused:?}"
+    );
 
     let wrong = OdooErp::new(OdooSettings {
         base_url: rpc._running.base_url(),
@@ -470,7 +560,10 @@ async fn an_expired_key_is_refused_on_json2_and_a_session_renewed_on_jsonrpc() {
     })
     .unwrap();
     let refused = wrong.supplier_candidates(&query).await;
-    assert!(matches!(&refused, Err(ErpError::Permanent(m)) if m.contains("refused login")), "{refused:?}");
+    assert!(
+        matches!(&refused, Err(ErpError::Permanent(m)) if m.contains("refused login")),
+        "{refused:?}"
+    );
 }
 
 /// The simulator is as strict as Odoo: an unknown field is an error, and
@@ -487,22 +580,46 @@ async fn the_simulator_is_strict_about_field_names_and_lenient_about_duplicate_r
             .json(&body);
         async move {
             let response = request.send().await.unwrap();
-            (response.status().as_u16(), response.json::<serde_json::Value>().await.unwrap())
+            (
+                response.status().as_u16(),
+                response.json::<serde_json::Value>().await.unwrap(),
+            )
         }
     };
-    let (status, body) = call("purchase.order.line", "search_read", json!({"fields": ["taxes_id"]})).await;
+    let (status, body) = call(
+        "purchase.order.line",
+        "search_read",
+        json!({"fields": ["taxes_id"]}),
+    )
+    .await;
     assert_eq!(status, 500);
     assert_eq!(body["name"], "builtins.ValueError");
-    let (status, _) = call("purchase.order.line", "search_read", json!({"fields": ["tax_ids"]})).await;
+    let (status, _) = call(
+        "purchase.order.line",
+        "search_read",
+        json!({"fields": ["tax_ids"]}),
+    )
+    .await;
     assert_eq!(status, 200);
     let (status, body) = call("purchase.order", "create", json!({"vals_list": [{}]})).await;
-    assert_eq!((status, body["name"].as_str()), (422, Some("odoo.exceptions.ValidationError")));
+    assert_eq!(
+        (status, body["name"].as_str()),
+        (422, Some("odoo.exceptions.ValidationError"))
+    );
     let bill = json!({"vals_list": [{"move_type": "in_invoice", "partner_id": 100101, "ref": "INV-OLD-1", "invoice_date": "2026-11-05"}]});
     let (status, ids) = call("account.move", "create", bill).await;
     assert_eq!(status, 200);
     let (status, _) = call("account.move", "action_post", json!({"ids": ids})).await;
     assert_eq!(status, 200, "posted without a word");
-    let (_, read) = call("account.move", "read", json!({"ids": ids, "fields": ["duplicated_ref_ids", "state"]})).await;
+    let (_, read) = call(
+        "account.move",
+        "read",
+        json!({"ids": ids, "fields": ["duplicated_ref_ids", "state"]}),
+    )
+    .await;
     assert_eq!(read[0]["state"], "posted");
-    assert_eq!(read[0]["duplicated_ref_ids"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        read[0]["duplicated_ref_ids"].as_array().map(Vec::len),
+        Some(1)
+    );
 }

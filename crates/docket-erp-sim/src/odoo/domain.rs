@@ -25,7 +25,18 @@ pub enum Domain {
 }
 
 const OPERATORS: &[&str] = &[
-    "=", "!=", "<", "<=", ">", ">=", "in", "not in", "like", "ilike", "not ilike", "=like",
+    "=",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "in",
+    "not in",
+    "like",
+    "ilike",
+    "not ilike",
+    "=like",
     "=ilike",
 ];
 
@@ -112,10 +123,7 @@ fn path_values(
                 model.name
             ))
         })?;
-        let values: Vec<Value> = records
-            .iter()
-            .map(|r| db.raw(model, *r, &field))
-            .collect();
+        let values: Vec<Value> = records.iter().map(|r| db.raw(model, *r, &field)).collect();
         let flat: Vec<Value> = values
             .into_iter()
             .flat_map(|v| match v {
@@ -219,9 +227,24 @@ mod tests {
 
     #[test]
     fn like_follows_sql() {
-        assert!(like(&json!("info@acme.example"), &json!("%@ACME.example"), true, false));
-        assert!(!like(&json!("info@acme.example.org"), &json!("%@acme.example"), true, false));
-        assert!(like(&json!("Acme Supplies BV"), &json!("supplies"), true, true));
+        assert!(like(
+            &json!("info@acme.example"),
+            &json!("%@ACME.example"),
+            true,
+            false
+        ));
+        assert!(!like(
+            &json!("info@acme.example.org"),
+            &json!("%@acme.example"),
+            true,
+            false
+        ));
+        assert!(like(
+            &json!("Acme Supplies BV"),
+            &json!("supplies"),
+            true,
+            true
+        ));
     }
 
     #[test]

@@ -92,7 +92,11 @@ fn ids_of(value: &Value) -> Vec<i64> {
 fn strings(value: Option<&Value>) -> Vec<String> {
     value
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -130,8 +134,10 @@ pub fn run(db: &mut Db, model_name: &str, method: &str, call: Call) -> Result<Va
                 usize::try_from(offset).unwrap_or(0),
                 limit.and_then(|l| usize::try_from(l).ok()),
             )?;
-            let rows: Result<Vec<Value>, _> =
-                ids.iter().map(|id| db.render(model, *id, &fields)).collect();
+            let rows: Result<Vec<Value>, _> = ids
+                .iter()
+                .map(|id| db.render(model, *id, &fields))
+                .collect();
             Ok(Value::Array(rows?))
         }
         "search_count" => Ok(json!(db.search(model, &domain, None, 0, None)?.len())),
@@ -152,10 +158,9 @@ pub fn run(db: &mut Db, model_name: &str, method: &str, call: Call) -> Result<Va
             let single = kw.get("vals_list").is_some_and(Value::is_object);
             let list: Vec<Map<String, Value>> = match kw.get("vals_list") {
                 Some(Value::Object(one)) => vec![one.clone()],
-                Some(Value::Array(many)) => many
-                    .iter()
-                    .filter_map(|v| v.as_object().cloned())
-                    .collect(),
+                Some(Value::Array(many)) => {
+                    many.iter().filter_map(|v| v.as_object().cloned()).collect()
+                }
                 _ => return Err(OdooError::value("create() needs vals_list")),
             };
             let mut ids = Vec::new();
@@ -169,7 +174,11 @@ pub fn run(db: &mut Db, model_name: &str, method: &str, call: Call) -> Result<Va
             Ok(if single { json!(ids[0]) } else { json!(ids) })
         }
         "write" => {
-            let vals = kw.get("vals").and_then(Value::as_object).cloned().unwrap_or_default();
+            let vals = kw
+                .get("vals")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
             db.write(model, &call.ids, &vals)?;
             recompute(db);
             Ok(json!(true))
@@ -231,7 +240,9 @@ fn next_name(db: &Db, model: &str, prefix: &str, width: usize) -> String {
 }
 
 fn first_currency(db: &Db) -> Value {
-    db.ids("res.currency").first().map_or(Value::Bool(false), |c| json!(c))
+    db.ids("res.currency")
+        .first()
+        .map_or(Value::Bool(false), |c| json!(c))
 }
 
 /// What Odoo fills in when the caller does not.
@@ -261,10 +272,18 @@ fn after_create(db: &mut Db, model: &str, id: i64) {
     let (mut untaxed, mut total) = (0.0, 0.0);
     for line in db.children(lines_model, parent, id) {
         let rec = db.get(lines_model, line).cloned().unwrap_or_default();
-        let po_line = db.get("purchase.order.line", id_at(Some(&rec), "purchase_line_id").unwrap_or(0)).cloned();
+        let po_line = db
+            .get(
+                "purchase.order.line",
+                id_at(Some(&rec), "purchase_line_id").unwrap_or(0),
+            )
+            .cloned();
         let product = id_at(Some(&rec), "product_id").or(id_at(po_line.as_ref(), "product_id"));
         let product_rec = product.and_then(|p| db.get("product.product", p)).cloned();
-        let taxes = match rec.get("tax_ids").or(po_line.as_ref().and_then(|p| p.get("tax_ids"))) {
+        let taxes = match rec
+            .get("tax_ids")
+            .or(po_line.as_ref().and_then(|p| p.get("tax_ids")))
+        {
             Some(Value::Array(t)) => t.clone(),
             _ => Vec::new(),
         };
@@ -273,7 +292,11 @@ fn after_create(db: &mut Db, model: &str, id: i64) {
             .filter_map(Value::as_i64)
             .map(|t| number(db.get("account.tax", t), "amount"))
             .sum();
-        let quantity_field = if model == "sale.order" { "product_uom_qty" } else { "quantity" };
+        let quantity_field = if model == "sale.order" {
+            "product_uom_qty"
+        } else {
+            "quantity"
+        };
         let price = rec
             .get("price_unit")
             .and_then(Value::as_f64)
@@ -293,13 +316,19 @@ fn after_create(db: &mut Db, model: &str, id: i64) {
                 r.insert("name".into(), json!(text(product_rec.as_ref(), "name")));
             }
             if model == "sale.order" && !r.contains_key("product_uom_id") {
-                r.insert("product_uom_id".into(), json!(id_at(product_rec.as_ref(), "uom_id")));
+                r.insert(
+                    "product_uom_id".into(),
+                    json!(id_at(product_rec.as_ref(), "uom_id")),
+                );
             }
         }
     }
     if let Some(r) = db.get_mut(model, id) {
         r.insert("amount_untaxed".into(), json!(untaxed));
-        r.insert("amount_total".into(), json!((total * 100.0).round() / 100.0));
+        r.insert(
+            "amount_total".into(),
+            json!((total * 100.0).round() / 100.0),
+        );
     }
 }
 
@@ -348,7 +377,11 @@ pub fn recompute(db: &mut Db) {
         for m in db.children("stock.move", "purchase_line_id", line) {
             let mv = db.get("stock.move", m);
             if text(mv, "state") == "done" {
-                let sign = if id_at(mv, "origin_returned_move_id").is_some() { -1.0 } else { 1.0 };
+                let sign = if id_at(mv, "origin_returned_move_id").is_some() {
+                    -1.0
+                } else {
+                    1.0
+                };
                 received += sign * number(mv, "quantity");
             }
         }
@@ -357,11 +390,18 @@ pub fn recompute(db: &mut Db) {
             let bill_line = db.get("account.move.line", l);
             let bill = db.get("account.move", id_at(bill_line, "move_id").unwrap_or(0));
             if text(bill, "state") != "cancel" {
-                let sign = if text(bill, "move_type") == "in_refund" { -1.0 } else { 1.0 };
+                let sign = if text(bill, "move_type") == "in_refund" {
+                    -1.0
+                } else {
+                    1.0
+                };
                 invoiced += sign * number(bill_line, "quantity");
             }
         }
-        let product = db.get("product.product", id_at(rec.as_ref(), "product_id").unwrap_or(0));
+        let product = db.get(
+            "product.product",
+            id_at(rec.as_ref(), "product_id").unwrap_or(0),
+        );
         let billable = if text(product, "purchase_method") == "purchase" {
             number(rec.as_ref(), "product_qty")
         } else {
@@ -382,7 +422,10 @@ pub fn recompute(db: &mut Db) {
         let state = text(db.get("purchase.order", order), "state");
         let status = if state != "purchase" && state != "done" {
             "no"
-        } else if lines.iter().any(|l| number(Some(l), "qty_to_invoice") > 1e-9) {
+        } else if lines
+            .iter()
+            .any(|l| number(Some(l), "qty_to_invoice") > 1e-9)
+        {
             "to invoice"
         } else if lines.iter().any(|l| number(Some(l), "qty_invoiced") > 1e-9) {
             "invoiced"

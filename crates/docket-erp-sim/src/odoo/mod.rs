@@ -73,7 +73,12 @@ pub struct OdooSim {
 impl OdooSim {
     /// A server seeded from `snapshot`.
     pub fn new(snapshot: &ErpSnapshot, config: OdooConfig, faults: Arc<Faults>) -> Arc<Self> {
-        let mut db = Db::new(Schema { version: config.version }, config.uid);
+        let mut db = Db::new(
+            Schema {
+                version: config.version,
+            },
+            config.uid,
+        );
         seed::seed(&mut db, snapshot);
         methods::recompute(&mut db);
         Arc::new(OdooSim {
@@ -131,10 +136,18 @@ impl OdooSim {
         kwargs.insert("domain".into(), domain);
         kwargs.insert("fields".into(), fields.iter().copied().collect());
         let mut db = self.lock();
-        methods::run(&mut db, model, "search_read", Call { ids: Vec::new(), kwargs })
-            .ok()
-            .and_then(|v| v.as_array().cloned())
-            .unwrap_or_default()
+        methods::run(
+            &mut db,
+            model,
+            "search_read",
+            Call {
+                ids: Vec::new(),
+                kwargs,
+            },
+        )
+        .ok()
+        .and_then(|v| v.as_array().cloned())
+        .unwrap_or_default()
     }
 
     fn lock(&self) -> MutexGuard<'_, Db> {

@@ -21,7 +21,10 @@ use crate::faults::{Fault, LOST_RESPONSE_DELAY};
 
 /// Methods that change data: their answer can be lost after the commit.
 fn writes(method: &str) -> bool {
-    matches!(method, "create" | "write" | "action_post" | "action_confirm")
+    matches!(
+        method,
+        "create" | "write" | "action_post" | "action_confirm"
+    )
 }
 
 impl OdooSim {
@@ -156,8 +159,16 @@ impl OdooSim {
         }
         let model = args.get(3).and_then(Value::as_str).unwrap_or_default();
         let method = args.get(4).and_then(Value::as_str).unwrap_or_default();
-        let positional = args.get(5).and_then(Value::as_array).cloned().unwrap_or_default();
-        let kwargs = args.get(6).and_then(Value::as_object).cloned().unwrap_or_default();
+        let positional = args
+            .get(5)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let kwargs = args
+            .get(6)
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
         let mut call = Call::positional(model, method, &positional, kwargs)?;
         call.kwargs.remove("context");
         self.execute(model, method, call).await

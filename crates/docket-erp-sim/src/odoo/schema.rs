@@ -352,7 +352,7 @@ impl Schema {
             let mut described = Map::new();
             if let Value::Object(all) = full {
                 for (key, value) in all {
-                    let wanted = attributes.is_none_or(|a| a.iter().any(|x| *x == key));
+                    let wanted = attributes.is_none_or(|a| a.contains(&key));
                     if wanted && !value.is_null() {
                         described.insert(key, value);
                     }
@@ -395,11 +395,24 @@ mod tests {
         let spec: Value = serde_json::from_str(&text).expect("spec is JSON");
         for model in MODELS {
             let fields = &spec["models"][model.name];
-            assert!(fields.is_object(), "model {} is not in the spec", model.name);
+            assert!(
+                fields.is_object(),
+                "model {} is not in the spec",
+                model.name
+            );
             for field in model.fields {
                 let got = &fields[field.name];
-                assert!(got.is_object(), "{}.{} is not in the spec", model.name, field.name);
-                assert_eq!(got["type"], field.ty, "type of {}.{}", model.name, field.name);
+                assert!(
+                    got.is_object(),
+                    "{}.{} is not in the spec",
+                    model.name,
+                    field.name
+                );
+                assert_eq!(
+                    got["type"], field.ty,
+                    "type of {}.{}",
+                    model.name, field.name
+                );
                 assert_eq!(
                     got["relation"].as_str(),
                     field.relation,

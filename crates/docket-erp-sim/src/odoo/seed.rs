@@ -45,6 +45,11 @@ fn ensure(db: &mut Db, model: &'static str, key: &str, wanted: &str, extra: Valu
     db.put(model, 0, rec)
 }
 
+/// The `res.currency` of a currency, created on first use.
+fn currency_id(db: &mut Db, currency: docket_domain::Currency) -> i64 {
+    ensure(db, "res.currency", "name", currency.code(), json!({}))
+}
+
 /// Partner id for a snapshot id: the number itself where it is one.
 fn partner_id(id: &str) -> i64 {
     id.trim().parse().unwrap_or(0)
@@ -90,7 +95,7 @@ pub fn seed(db: &mut Db, snapshot: &ErpSnapshot) {
         partners.insert(c.id.clone(), db.put("res.partner", existing, rec));
     }
     for p in &snapshot.products {
-        let currency = ensure(db, "res.currency", "name", p.price.currency.code(), json!({}));
+        let currency = currency_id(db, p.price.currency);
         let uom = ensure(db, "uom.uom", "name", &p.unit, json!({}));
         ensure(
             db,
@@ -103,7 +108,7 @@ pub fn seed(db: &mut Db, snapshot: &ErpSnapshot) {
     }
     let mut lines: BTreeMap<(String, String), i64> = BTreeMap::new();
     for po in &snapshot.purchase_orders {
-        let currency = ensure(db, "res.currency", "name", po.currency.code(), json!({}));
+        let currency = currency_id(db, po.currency);
         // Before 19 a closed order is `done` (locked); 19 dropped that state for `locked`.
         let state = if po.closed && db.schema.version < 19 {
             "done"
@@ -120,7 +125,10 @@ pub fn seed(db: &mut Db, snapshot: &ErpSnapshot) {
             })),
         );
         for (at, line) in po.lines.iter().enumerate() {
-            let code = line.item_code.clone().unwrap_or_else(|| line.description.clone());
+            let code = line
+                .item_code
+                .clone()
+                .unwrap_or_else(|| line.description.clone());
             let uom = ensure(db, "uom.uom", "name", &line.unit, json!({}));
             let policy = if line.goods_receipt_based {
                 "receive"
@@ -178,14 +186,22 @@ pub fn seed(db: &mut Db, snapshot: &ErpSnapshot) {
             })),
         );
         for line in &so.lines {
-            let product = ensure(db, "product.product", "default_code", &line.product_code, json!({"name": line.product_code}));
+            let product = ensure(
+                db,
+                "product.product",
+                "default_code",
+                &line.product_code,
+                json!({"name": line.product_code}),
+            );
             let uom = ensure(db, "uom.uom", "name", &line.unit, json!({}));
             db.put(
                 "sale.order.line",
                 0,
-                record(json!({"order_id": order, "product_id": product, "name": line.product_code,
+                record(
+                    json!({"order_id": order, "product_id": product, "name": line.product_code,
                     "product_uom_qty": num(line.quantity), "product_uom_id": uom,
-                    "price_unit": line.price.map(num)})),
+                    "price_unit": line.price.map(num)}),
+                ),
             );
         }
     }
@@ -212,8 +228,10 @@ fn seed_receipts(db: &mut Db, snapshot: &ErpSnapshot, lines: &BTreeMap<(String, 
             db.put(
                 "stock.picking",
                 0,
-                record(json!({"name": gr.number, "state": "done", "origin": gr.purchase_order,
-                    "date_done": format!("{} 12:00:00", gr.date), "picking_type_code": code})),
+                record(
+                    json!({"name": gr.number, "state": "done", "origin": gr.purchase_order,
+                    "date_done": format!("{} 12:00:00", gr.date), "picking_type_code": code}),
+                ),
             )
         });
         let quantity = num(gr.quantity.abs());
@@ -246,7 +264,7 @@ fn seed_bookings(
     lines: &BTreeMap<(String, String), i64>,
 ) {
     for b in &snapshot.booked_invoices {
-        let currency = ensure(db, "res.currency", "name", b.gross.currency.code(), json!({}));
+        let currency = currency_id(db, b.gross.currency);
         let untaxed: Decimal = b.lines.iter().map(|l| l.amount.abs()).sum();
         let move_type = if b.kind == DocumentKind::CreditNote {
             "in_refund"

@@ -234,7 +234,10 @@ impl Db {
             }
         }
         if let Some(missing) = model.fields.iter().find(|f| {
-            f.required.is_some() && record.get(f.name).is_none_or(|v| v.is_null() || *v == false)
+            f.required.is_some()
+                && record
+                    .get(f.name)
+                    .is_none_or(|v| v.is_null() || *v == false)
         }) {
             return Err(OdooError::required(
                 model,
@@ -246,10 +249,7 @@ impl Db {
         for (field, list) in children {
             let child_model = self.model(field.relation.unwrap_or_default())?;
             for mut child in list {
-                child.insert(
-                    field.inverse.unwrap_or_default().to_string(),
-                    json!(id),
-                );
+                child.insert(field.inverse.unwrap_or_default().to_string(), json!(id));
                 self.create(child_model, &child, Record::new())?;
             }
         }

@@ -148,9 +148,9 @@ impl OdooErp {
 
 /// A partner id from Docket's supplier or customer id.
 fn partner(id: &str) -> Result<i64, ErpError> {
-    id.trim().parse().map_err(|_| {
-        ErpError::Permanent(format!("{id:?} is not an Odoo partner id (a number)"))
-    })
+    id.trim()
+        .parse()
+        .map_err(|_| ErpError::Permanent(format!("{id:?} is not an Odoo partner id (a number)")))
 }
 
 /// Odoo's `move_type` for a supplier document.

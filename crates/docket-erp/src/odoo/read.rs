@@ -124,7 +124,9 @@ impl OdooErp {
         if ids.is_empty() {
             return Ok(BTreeMap::new());
         }
-        let rows = self.call(model, "read", ids, json!({"fields": fields})).await?;
+        let rows = self
+            .call(model, "read", ids, json!({"fields": fields}))
+            .await?;
         Ok(rows
             .as_array()
             .into_iter()
@@ -146,7 +148,10 @@ impl OdooErp {
         if !exact.is_empty() {
             let mut domain = vec![json!([rank, ">", 0])];
             domain.extend(any_of(exact));
-            for r in self.search_read("res.partner", json!(domain), &fields, "id").await? {
+            for r in self
+                .search_read("res.partner", json!(domain), &fields, "id")
+                .await?
+            {
                 found.insert(r["id"].as_i64().unwrap_or_default(), r);
             }
         }
@@ -160,7 +165,10 @@ impl OdooErp {
         });
         if let (Some(name), Some(word)) = (name, word) {
             let domain = json!([[rank, ">", 0], ["name", "ilike", word]]);
-            for r in self.search_read("res.partner", domain, &fields, "id").await? {
+            for r in self
+                .search_read("res.partner", domain, &fields, "id")
+                .await?
+            {
                 if similar_names(name, r["name"].as_str().unwrap_or_default()) {
                     found.insert(r["id"].as_i64().unwrap_or_default(), r);
                 }
@@ -192,8 +200,14 @@ impl OdooErp {
         if !partner_ids.is_empty() {
             let domain = json!([["partner_id", "in", partner_ids]]);
             let fields = ["partner_id", "sanitized_acc_number"];
-            for bank in self.search_read("res.partner.bank", domain, &fields, "id").await? {
-                if let (Some(p), Some(iban)) = (m2o(&bank["partner_id"]), text(&bank["sanitized_acc_number"])) {
+            for bank in self
+                .search_read("res.partner.bank", domain, &fields, "id")
+                .await?
+            {
+                if let (Some(p), Some(iban)) = (
+                    m2o(&bank["partner_id"]),
+                    text(&bank["sanitized_acc_number"]),
+                ) {
                     ibans.entry(p).or_default().push(iban);
                 }
             }
@@ -248,32 +262,65 @@ impl OdooErp {
     /// Purchase orders matching `domain`, with their lines.
     pub(super) async fn orders(&self, domain: Value) -> Result<Vec<PurchaseOrder>, ErpError> {
         let names = self.field_names().await?.clone();
-        let mut fields = vec!["name", "partner_id", "date_order", "currency_id", "state", "invoice_status"];
+        let mut fields = vec![
+            "name",
+            "partner_id",
+            "date_order",
+            "currency_id",
+            "state",
+            "invoice_status",
+        ];
         if names.po_locked {
             fields.push("locked");
         }
-        let orders = self.search_read("purchase.order", domain, &fields, "id").await?;
+        let orders = self
+            .search_read("purchase.order", domain, &fields, "id")
+            .await?;
         if orders.is_empty() {
             return Ok(Vec::new());
         }
         let line_fields = [
-            "order_id", "product_id", "name", "product_qty", "price_unit", "discount",
-            names.po_line_uom.as_str(), names.po_line_taxes.as_str(),
+            "order_id",
+            "product_id",
+            "name",
+            "product_qty",
+            "price_unit",
+            "discount",
+            names.po_line_uom.as_str(),
+            names.po_line_taxes.as_str(),
         ];
         let domain = json!([["order_id", "in", ids(&orders, "id")]]);
         let lines = self
-            .search_read("purchase.order.line", domain, &line_fields, "order_id, sequence, id")
+            .search_read(
+                "purchase.order.line",
+                domain,
+                &line_fields,
+                "order_id, sequence, id",
+            )
             .await?;
         let products = self
-            .read_map("product.product", &ids(&lines, "product_id"), &["default_code", "purchase_method"])
+            .read_map(
+                "product.product",
+                &ids(&lines, "product_id"),
+                &["default_code", "purchase_method"],
+            )
             .await?;
         let tax_ids: BTreeSet<i64> = lines
             .iter()
-            .flat_map(|l| l[names.po_line_taxes.as_str()].as_array().cloned().unwrap_or_default())
+            .flat_map(|l| {
+                l[names.po_line_taxes.as_str()]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+            })
             .filter_map(|t| t.as_i64())
             .collect();
         let taxes = self
-            .read_map("account.tax", &tax_ids.into_iter().collect::<Vec<_>>(), &["amount"])
+            .read_map(
+                "account.tax",
+                &tax_ids.into_iter().collect::<Vec<_>>(),
+                &["amount"],
+            )
             .await?;
         let mut by_order: BTreeMap<i64, Vec<PurchaseOrderLine>> = BTreeMap::new();
         for l in &lines {
@@ -286,20 +333,24 @@ impl OdooErp {
                 .map(|t| dec(&t["amount"]))
                 .reduce(|a, b| a + b);
             let discount = dec(&l["discount"]);
-            let net = dec(&l["price_unit"]) * (Decimal::ONE_HUNDRED - discount) / Decimal::ONE_HUNDRED;
-            by_order.entry(m2o(&l["order_id"]).unwrap_or_default()).or_default().push(PurchaseOrderLine {
-                line: l["id"].as_i64().unwrap_or_default().to_string(),
-                item_code: product.and_then(|p| text(&p["default_code"])),
-                supplier_item_code: None,
-                description: text(&l["name"]).unwrap_or_default(),
-                quantity: dec(&l["product_qty"]),
-                unit: m2o_name(&l[names.po_line_uom.as_str()]).unwrap_or_default(),
-                unit_price: net.normalize(),
-                price_unit: Decimal::ONE,
-                tax_rate: rate,
-                goods_receipt_based: product.is_none_or(|p| p["purchase_method"] != "purchase"),
-                unit_conversions: Vec::new(),
-            });
+            let net =
+                dec(&l["price_unit"]) * (Decimal::ONE_HUNDRED - discount) / Decimal::ONE_HUNDRED;
+            by_order
+                .entry(m2o(&l["order_id"]).unwrap_or_default())
+                .or_default()
+                .push(PurchaseOrderLine {
+                    line: l["id"].as_i64().unwrap_or_default().to_string(),
+                    item_code: product.and_then(|p| text(&p["default_code"])),
+                    supplier_item_code: None,
+                    description: text(&l["name"]).unwrap_or_default(),
+                    quantity: dec(&l["product_qty"]),
+                    unit: m2o_name(&l[names.po_line_uom.as_str()]).unwrap_or_default(),
+                    unit_price: net.normalize(),
+                    price_unit: Decimal::ONE,
+                    tax_rate: rate,
+                    goods_receipt_based: product.is_none_or(|p| p["purchase_method"] != "purchase"),
+                    unit_conversions: Vec::new(),
+                });
         }
         orders
             .iter()
@@ -312,23 +363,45 @@ impl OdooErp {
                     currency: currency(&o["currency_id"], "purchase.order")?,
                     company: None,
                     planned_delivery_costs: None,
-                    closed: state != "purchase" || o["locked"] == true || o["invoice_status"] == "invoiced",
-                    lines: by_order.remove(&o["id"].as_i64().unwrap_or_default()).unwrap_or_default(),
+                    closed: state != "purchase"
+                        || o["locked"] == true
+                        || o["invoice_status"] == "invoiced",
+                    lines: by_order
+                        .remove(&o["id"].as_i64().unwrap_or_default())
+                        .unwrap_or_default(),
                 })
             })
             .collect()
     }
 
     /// Done stock moves of these orders' lines: receipts, and returns as negative quantities.
-    pub(super) async fn receipts(&self, po_numbers: &[String]) -> Result<Vec<GoodsReceipt>, ErpError> {
+    pub(super) async fn receipts(
+        &self,
+        po_numbers: &[String],
+    ) -> Result<Vec<GoodsReceipt>, ErpError> {
         if po_numbers.is_empty() {
             return Ok(Vec::new());
         }
-        let domain = json!([["purchase_line_id.order_id.name", "in", po_numbers], ["state", "=", "done"]]);
-        let fields = ["purchase_line_id", "quantity", "reference", "date", "origin_returned_move_id"];
-        let moves = self.search_read("stock.move", domain, &fields, "date, id").await?;
+        let domain = json!([
+            ["purchase_line_id.order_id.name", "in", po_numbers],
+            ["state", "=", "done"]
+        ]);
+        let fields = [
+            "purchase_line_id",
+            "quantity",
+            "reference",
+            "date",
+            "origin_returned_move_id",
+        ];
+        let moves = self
+            .search_read("stock.move", domain, &fields, "date, id")
+            .await?;
         let lines = self
-            .read_map("purchase.order.line", &ids(&moves, "purchase_line_id"), &["order_id"])
+            .read_map(
+                "purchase.order.line",
+                &ids(&moves, "purchase_line_id"),
+                &["order_id"],
+            )
             .await?;
         moves
             .iter()
@@ -339,7 +412,10 @@ impl OdooErp {
                 Ok(GoodsReceipt {
                     number: text(&m["reference"]).unwrap_or_default(),
                     item: m["id"].as_i64().unwrap_or_default().to_string(),
-                    purchase_order: lines.get(&line).and_then(|l| m2o_name(&l["order_id"])).unwrap_or_default(),
+                    purchase_order: lines
+                        .get(&line)
+                        .and_then(|l| m2o_name(&l["order_id"]))
+                        .unwrap_or_default(),
                     purchase_order_line: line.to_string(),
                     quantity: if returned { -quantity } else { quantity },
                     date: date(&m["date"], "stock.move date")?,
@@ -349,27 +425,61 @@ impl OdooErp {
     }
 
     /// Bills and refunds matching `domain`, oldest first, with their PO-linked lines.
-    pub(super) async fn moves(&self, domain: Value, limit: Option<usize>) -> Result<Vec<BookedInvoice>, ErpError> {
-        let fields = ["name", "partner_id", "ref", "move_type", "invoice_date", "amount_total", "currency_id", "state"];
-        let mut moves = self.search_read("account.move", domain, &fields, "invoice_date, id").await?;
+    pub(super) async fn moves(
+        &self,
+        domain: Value,
+        limit: Option<usize>,
+    ) -> Result<Vec<BookedInvoice>, ErpError> {
+        let fields = [
+            "name",
+            "partner_id",
+            "ref",
+            "move_type",
+            "invoice_date",
+            "amount_total",
+            "currency_id",
+            "state",
+        ];
+        let mut moves = self
+            .search_read("account.move", domain, &fields, "invoice_date, id")
+            .await?;
         if let Some(limit) = limit {
             moves.truncate(limit);
         }
         if moves.is_empty() {
             return Ok(Vec::new());
         }
-        let domain = json!([["move_id", "in", ids(&moves, "id")], ["display_type", "=", "product"]]);
-        let line_fields = ["move_id", "purchase_line_id", "quantity", "price_subtotal", "name"];
-        let lines = self.search_read("account.move.line", domain, &line_fields, "id").await?;
+        let domain = json!([
+            ["move_id", "in", ids(&moves, "id")],
+            ["display_type", "=", "product"]
+        ]);
+        let line_fields = [
+            "move_id",
+            "purchase_line_id",
+            "quantity",
+            "price_subtotal",
+            "name",
+        ];
+        let lines = self
+            .search_read("account.move.line", domain, &line_fields, "id")
+            .await?;
         let po_lines = self
-            .read_map("purchase.order.line", &ids(&lines, "purchase_line_id"), &["order_id"])
+            .read_map(
+                "purchase.order.line",
+                &ids(&lines, "purchase_line_id"),
+                &["order_id"],
+            )
             .await?;
         moves
             .iter()
             .map(|m| {
                 let id = m["id"].as_i64();
                 let refund = m["move_type"] == "in_refund";
-                let sign = if refund { Decimal::NEGATIVE_ONE } else { Decimal::ONE };
+                let sign = if refund {
+                    Decimal::NEGATIVE_ONE
+                } else {
+                    Decimal::ONE
+                };
                 let booked_lines = lines
                     .iter()
                     .filter(|l| m2o(&l["move_id"]) == id)
@@ -384,7 +494,11 @@ impl OdooErp {
                             quantity: sign * dec(&l["quantity"]),
                             amount: sign * dec(&l["price_subtotal"]),
                             goods_receipt: None,
-                            account: if po_line.is_none() { text(&l["name"]) } else { None },
+                            account: if po_line.is_none() {
+                                text(&l["name"])
+                            } else {
+                                None
+                            },
                         }
                     })
                     .collect();
@@ -392,9 +506,16 @@ impl OdooErp {
                     erp_ref: text(&m["name"]).unwrap_or_default(),
                     supplier_id: m2o(&m["partner_id"]).unwrap_or_default().to_string(),
                     supplier_reference: text(&m["ref"]).unwrap_or_default(),
-                    kind: if refund { DocumentKind::CreditNote } else { DocumentKind::Invoice },
+                    kind: if refund {
+                        DocumentKind::CreditNote
+                    } else {
+                        DocumentKind::Invoice
+                    },
                     document_date: date(&m["invoice_date"], "account.move invoice_date")?,
-                    gross: Money::new(dec(&m["amount_total"]), currency(&m["currency_id"], "account.move")?),
+                    gross: Money::new(
+                        dec(&m["amount_total"]),
+                        currency(&m["currency_id"], "account.move")?,
+                    ),
                     lines: booked_lines,
                     idempotency_key: None,
                     reversed: m["state"] == "cancel",
@@ -404,12 +525,22 @@ impl OdooErp {
     }
 
     /// Products by our item code (`default_code`).
-    pub(super) async fn products_by_code(&self, codes: &[String]) -> Result<Vec<Product>, ErpError> {
+    pub(super) async fn products_by_code(
+        &self,
+        codes: &[String],
+    ) -> Result<Vec<Product>, ErpError> {
         if codes.is_empty() {
             return Ok(Vec::new());
         }
         let domain = json!([["default_code", "in", codes]]);
-        let fields = ["default_code", "name", "uom_id", "lst_price", "currency_id", "barcode"];
+        let fields = [
+            "default_code",
+            "name",
+            "uom_id",
+            "lst_price",
+            "currency_id",
+            "barcode",
+        ];
         self.search_read("product.product", domain, &fields, "default_code, id")
             .await?
             .iter()
@@ -418,7 +549,10 @@ impl OdooErp {
                     code: text(&p["default_code"]).unwrap_or_default(),
                     description: text(&p["name"]).unwrap_or_default(),
                     unit: m2o_name(&p["uom_id"]).unwrap_or_default(),
-                    price: Money::new(dec(&p["lst_price"]), currency(&p["currency_id"], "product.product")?),
+                    price: Money::new(
+                        dec(&p["lst_price"]),
+                        currency(&p["currency_id"], "product.product")?,
+                    ),
                     gtin: text(&p["barcode"]),
                 })
             })
@@ -426,19 +560,39 @@ impl OdooErp {
     }
 
     /// Sales orders matching `domain`, with their lines.
-    pub(super) async fn sales_orders(&self, domain: Value) -> Result<Vec<BookedSalesOrder>, ErpError> {
+    pub(super) async fn sales_orders(
+        &self,
+        domain: Value,
+    ) -> Result<Vec<BookedSalesOrder>, ErpError> {
         let uom = self.field_names().await?.so_line_uom.clone();
         let orders = self
-            .search_read("sale.order", domain, &["name", "partner_id", "client_order_ref"], "id")
+            .search_read(
+                "sale.order",
+                domain,
+                &["name", "partner_id", "client_order_ref"],
+                "id",
+            )
             .await?;
         if orders.is_empty() {
             return Ok(Vec::new());
         }
         let domain = json!([["order_id", "in", ids(&orders, "id")]]);
-        let fields = ["order_id", "product_id", "product_uom_qty", "price_unit", uom.as_str()];
-        let lines = self.search_read("sale.order.line", domain, &fields, "id").await?;
+        let fields = [
+            "order_id",
+            "product_id",
+            "product_uom_qty",
+            "price_unit",
+            uom.as_str(),
+        ];
+        let lines = self
+            .search_read("sale.order.line", domain, &fields, "id")
+            .await?;
         let products = self
-            .read_map("product.product", &ids(&lines, "product_id"), &["default_code"])
+            .read_map(
+                "product.product",
+                &ids(&lines, "product_id"),
+                &["default_code"],
+            )
             .await?;
         Ok(orders
             .iter()

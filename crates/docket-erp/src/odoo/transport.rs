@@ -89,8 +89,15 @@ impl Transport {
                 let what = what.as_str();
                 let execute = |uid: i64| {
                     let s = &self.settings;
-                    let args =
-                        json!([s.database, uid, s.api_key, model, method, &positional, &kwargs]);
+                    let args = json!([
+                        s.database,
+                        uid,
+                        s.api_key,
+                        model,
+                        method,
+                        &positional,
+                        &kwargs
+                    ]);
                     async move { self.rpc(what, "object", "execute_kw", args).await }
                 };
                 match execute(self.uid().await?).await {
@@ -124,7 +131,10 @@ impl Transport {
     async fn detect(&self) -> Result<Wire, ErpError> {
         let what = "Odoo protocol detection";
         let probe = json!({"domain": [["id", "=", 0]]});
-        match self.json2(what, "json/2/res.partner/search_count", &probe).await {
+        match self
+            .json2(what, "json/2/res.partner/search_count", &probe)
+            .await
+        {
             Ok(_) => Ok(Wire::Json2),
             Err(Failure::Other(ErpError::NotFound(m))) if m.contains("no JSON-2") => {
                 self.check_version().await?;
@@ -176,23 +186,18 @@ impl Transport {
 
     async fn json2(&self, what: &str, path: &str, body: &Value) -> Result<Value, Failure> {
         let url = format!("{}/{path}", self.settings.base_url.trim_end_matches('/'));
-        let response = self
+        let request = self
             .client
             .post(url)
             .bearer_auth(&self.settings.api_key)
             .header("X-Odoo-Database", &self.settings.database)
-            .json(body)
-            .send()
-            .await
-            .map_err(|e| transport_error(what, &e))?;
-        let status = response.status();
-        let text = response
-            .text()
-            .await
-            .map_err(|e| transport_error(what, &e))?;
+            .json(body);
+        let (status, text) = send(what, request).await?;
         if status.is_success() {
             return serde_json::from_str(&text).map_err(|e| {
-                Failure::Other(ErpError::Transient(format!("{what}: unreadable answer: {e}")))
+                Failure::Other(ErpError::Transient(format!(
+                    "{what}: unreadable answer: {e}"
+                )))
             });
         }
         match serde_json::from_str::<Value>(&text) {
@@ -209,27 +214,24 @@ impl Transport {
         }
     }
 
-    async fn rpc(&self, what: &str, service: &str, method: &str, args: Value) -> Result<Value, Failure> {
+    async fn rpc(
+        &self,
+        what: &str,
+        service: &str,
+        method: &str,
+        args: Value,
+    ) -> Result<Value, Failure> {
         let url = format!("{}/jsonrpc", self.settings.base_url.trim_end_matches('/'));
         let body = json!({"jsonrpc": "2.0", "method": "call", "id": 1,
             "params": {"service": service, "method": method, "args": args}});
-        let response = self
-            .client
-            .post(url)
-            .json(&body)
-            .send()
-            .await
-            .map_err(|e| transport_error(what, &e))?;
-        let status = response.status();
-        let text = response
-            .text()
-            .await
-            .map_err(|e| transport_error(what, &e))?;
+        let (status, text) = send(what, self.client.post(url).json(&body)).await?;
         if !status.is_success() {
             return Err(Failure::Other(status_error(what, status, short(&text))));
         }
         let answer: Value = serde_json::from_str(&text).map_err(|e| {
-            Failure::Other(ErpError::Transient(format!("{what}: unreadable answer: {e}")))
+            Failure::Other(ErpError::Transient(format!(
+                "{what}: unreadable answer: {e}"
+            )))
         })?;
         // Odoo reports errors with HTTP 200: the envelope decides.
         if let Some(error) = answer.get("error") {
@@ -238,10 +240,32 @@ impl Transport {
                 .as_str()
                 .or(error["message"].as_str())
                 .unwrap_or_default();
-            return Err(classify(what, data["name"].as_str().unwrap_or_default(), message, None));
+            return Err(classify(
+                what,
+                data["name"].as_str().unwrap_or_default(),
+                message,
+                None,
+            ));
         }
         Ok(answer.get("result").cloned().unwrap_or(Value::Null))
     }
+}
+
+/// Sends a request; the status and the body's text (a failure to get them is transient).
+async fn send(
+    what: &str,
+    request: reqwest::RequestBuilder,
+) -> Result<(reqwest::StatusCode, String), Failure> {
+    let response = request
+        .send()
+        .await
+        .map_err(|e| transport_error(what, &e))?;
+    let status = response.status();
+    let text = response
+        .text()
+        .await
+        .map_err(|e| transport_error(what, &e))?;
+    Ok((status, text))
 }
 
 /// The first line of an error body, for a message a person can read.
@@ -303,8 +327,13 @@ mod tests {
     #[test]
     fn odoo_exceptions_are_classified() {
         assert!(class("odoo.exceptions.AccessDenied", "Access Denied").is_none());
-        assert!(matches!(class("odoo.exceptions.ValidationError", "m"), Some(ErpError::Permanent(m)) if m.contains("m")));
-        assert!(matches!(class("odoo.exceptions.MissingError", "m"), Some(ErpError::NotFound(_))));
+        assert!(
+            matches!(class("odoo.exceptions.ValidationError", "m"), Some(ErpError::Permanent(m)) if m.contains("m"))
+        );
+        assert!(matches!(
+            class("odoo.exceptions.MissingError", "m"),
+            Some(ErpError::NotFound(_))
+        ));
         let busy = class(
             "psycopg2.errors.SerializationFailure",
             "could not serialize access due to concurrent update",

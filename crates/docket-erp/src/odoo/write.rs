@@ -64,10 +64,9 @@ impl OdooErp {
             let created = t
                 .call(c.model, "create", &[], json!({"vals_list": [c.vals]}))
                 .await?;
-            let id = created
-                .get(0)
-                .and_then(Value::as_i64)
-                .ok_or_else(|| ErpError::Permanent(format!("Odoo {}.create answered {created}", c.model)))?;
+            let id = created.get(0).and_then(Value::as_i64).ok_or_else(|| {
+                ErpError::Permanent(format!("Odoo {}.create answered {created}", c.model))
+            })?;
             t.call(c.model, c.confirm, &[id], json!({})).await?;
             Ok(id)
         })
@@ -91,7 +90,12 @@ impl OdooErp {
             })
             .collect::<Result<_, _>>()?;
         let po_lines = self
-            .call("purchase.order.line", "read", &po_line_ids, json!({"fields": ["order_id", "product_id"]}))
+            .call(
+                "purchase.order.line",
+                "read",
+                &po_line_ids,
+                json!({"fields": ["order_id", "product_id"]}),
+            )
             .await?;
         let mut lines = Vec::new();
         for l in &request.lines {
@@ -108,7 +112,9 @@ impl OdooErp {
                     .into_iter()
                     .flatten()
                     .find(|p| p["id"].as_i64() == Some(id));
-                let on_order = po_line.and_then(|p| p["order_id"].get(1)).and_then(Value::as_str);
+                let on_order = po_line
+                    .and_then(|p| p["order_id"].get(1))
+                    .and_then(Value::as_str);
                 if on_order != Some(l.purchase_order.trim()) {
                     return Err(ErpError::Permanent(format!(
                         "Odoo purchase line {id} is not on purchase order {}",
@@ -144,18 +150,32 @@ impl OdooErp {
         Ok(booked)
     }
 
-    pub(super) async fn create_sale(&self, request: &SalesOrderRequest) -> Result<BookedSalesOrder, ErpError> {
+    pub(super) async fn create_sale(
+        &self,
+        request: &SalesOrderRequest,
+    ) -> Result<BookedSalesOrder, ErpError> {
         let customer = partner(&request.customer_id)?;
-        let codes: Vec<String> = request.lines.iter().map(|l| l.product_code.clone()).collect();
+        let codes: Vec<String> = request
+            .lines
+            .iter()
+            .map(|l| l.product_code.clone())
+            .collect();
         let domain = json!([["default_code", "in", codes]]);
-        let products = self.search_read("product.product", domain, &["default_code"], "id").await?;
+        let products = self
+            .search_read("product.product", domain, &["default_code"], "id")
+            .await?;
         let mut lines = Vec::new();
         for l in &request.lines {
             let product = products
                 .iter()
                 .find(|p| p["default_code"].as_str() == Some(l.product_code.as_str()))
                 .and_then(|p| p["id"].as_i64())
-                .ok_or_else(|| ErpError::Permanent(format!("product {} does not exist in Odoo", l.product_code)))?;
+                .ok_or_else(|| {
+                    ErpError::Permanent(format!(
+                        "product {} does not exist in Odoo",
+                        l.product_code
+                    ))
+                })?;
             let mut vals = json!({"product_id": product, "product_uom_qty": float(l.quantity)});
             if let Some(price) = l.price {
                 vals["price_unit"] = float(price);
