@@ -1,1 +1,0 @@
-//! The odoo simulator (to be built; see crates/docket-erp-sim/src/lib.rs).

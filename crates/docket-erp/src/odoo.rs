@@ -1,1 +1,0 @@
-//! The odoo adapter (to be built).
