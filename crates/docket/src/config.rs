@@ -131,27 +131,7 @@ impl Default for QueueSettings {
     }
 }
 
-/// The ERP.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ErpSettings {
-    /// `sandbox` (SAP, Exact and Odoo adapters come later).
-    pub kind: String,
-    /// The sandbox's seed folder.
-    pub seed: PathBuf,
-    /// The sandbox's state file.
-    pub state: PathBuf,
-}
-
-impl Default for ErpSettings {
-    fn default() -> Self {
-        ErpSettings {
-            kind: "sandbox".into(),
-            seed: PathBuf::from("fixtures/erp"),
-            state: PathBuf::from(".docket/sandbox-erp.json"),
-        }
-    }
-}
+pub use crate::erp_config::ErpSettings;
 
 /// Intake.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -8,6 +8,7 @@
 
 mod config;
 mod demo;
+mod erp_config;
 mod eval;
 mod extract;
 mod health;

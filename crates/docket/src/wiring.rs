@@ -125,17 +125,13 @@ pub async fn queue(
 
 /// The configured ERP.
 pub fn erp(settings: &Settings) -> anyhow::Result<Arc<dyn Erp>> {
-    Ok(Arc::new(sandbox_erp(settings)?))
+    settings.erp.adapter()
 }
 
 /// The configured sandbox ERP itself, for what only the sandbox can do
 /// (`docket sandbox receive`); an error when another ERP is configured.
 pub fn sandbox_erp(settings: &Settings) -> anyhow::Result<SandboxErp> {
-    let e = &settings.erp;
-    match e.kind.as_str() {
-        "sandbox" => Ok(SandboxErp::open(&e.seed, &e.state)?),
-        other => anyhow::bail!("erp.kind {other:?} is not available yet (only \"sandbox\")"),
-    }
+    settings.erp.sandbox()
 }
 
 /// The matching policy: the file named in the settings, else the built-in one.
