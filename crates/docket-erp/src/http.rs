@@ -56,7 +56,23 @@ pub fn transport_error(what: &str, e: &reqwest::Error) -> ErpError {
     } else {
         "connection failed"
     };
-    ErpError::Transient(format!("{what}: {kind}: {e}"))
+    ErpError::Transient(format!("{what}: {kind}: {}", with_causes(e)))
+}
+
+/// The error with its causes: reqwest's own message hides whether DNS, TLS
+/// or the TCP connection failed, which is what an operator needs to know.
+fn with_causes(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        cause = c.source();
+    }
+    text
 }
 
 /// An answer with an error status, with the ERP's own message.

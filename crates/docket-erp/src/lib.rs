@@ -6,6 +6,7 @@
 //! Errors are classified at the adapter boundary (house rule 3) so the pipeline
 //! knows whether to retry or to hand the document to a person.
 
+pub mod check;
 pub mod exact;
 pub mod http;
 pub mod odoo;
@@ -150,4 +151,13 @@ pub trait Erp: Send + Sync {
         &self,
         request: &SalesOrderRequest,
     ) -> Result<BookedSalesOrder, ErpError>;
+
+    /// Whether Docket can work with this ERP (`docket erp check`): one
+    /// result per check. By default the read calls with harmless sample
+    /// queries; adapters add their own checks first.
+    async fn check(&self) -> Vec<check::CheckResult> {
+        let mut list = check::Checklist::new();
+        check::sample_reads(self, &check::Read::ALL, &check::no_hints, &mut list).await;
+        list.finish()
+    }
 }

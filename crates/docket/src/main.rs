@@ -4,10 +4,12 @@
 //! offline; `docket eval` scores extraction against ground truth; `docket
 //! match` decides one extracted document against an ERP snapshot; `docket
 //! policy replay` shows what another matching policy would decide; `docket
-//! schemas` writes the JSON Schemas generated from the types.
+//! erp check` checks the configured ERP; `docket schemas` writes the JSON
+//! Schemas generated from the types.
 
 mod config;
 mod demo;
+mod erp_cmd;
 mod erp_config;
 mod eval;
 mod extract;
@@ -61,6 +63,8 @@ enum Command {
     Config(processes::ConfigArg),
     /// Inspect and replay parked work (RabbitMQ).
     Parked(processes::ParkedArgs),
+    /// The configured ERP: `docket erp check` (connectivity, sign-in, permissions, sample reads).
+    Erp(erp_cmd::ErpArgs),
     /// The embedded sandbox ERP: `docket sandbox booked`, `docket sandbox receive`.
     Sandbox(sandbox::SandboxArgs),
     /// Write (or check) the JSON Schemas in schemas/ generated from the Rust types.
@@ -94,6 +98,7 @@ fn main() -> ExitCode {
         Command::Mail(args) => mail::run(args),
         Command::Config(args) => processes::config(args),
         Command::Parked(args) => processes::parked(args),
+        Command::Erp(args) => erp_cmd::run(args),
         Command::Sandbox(args) => sandbox::run(args),
         Command::Schemas(args) => schemas::run(args),
         Command::ParserChild => Ok(docket_extract::isolate::serve_child()),

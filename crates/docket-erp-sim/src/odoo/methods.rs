@@ -1,7 +1,8 @@
 //! The model methods the simulator serves (`search_read`, `read`,
-//! `search_count`, `create`, `write`, `fields_get`, `account.move.action_post`,
-//! `sale.order.action_confirm`), their signatures (so JSON-RPC positional
-//! arguments and JSON-2 named ones meet the same checks), and the fields
+//! `search_count`, `create`, `write`, `fields_get`, `check_access_rights`,
+//! `account.move.action_post`, `sale.order.action_confirm`), their
+//! signatures (so JSON-RPC positional arguments and JSON-2 named ones meet
+//! the same checks), and the fields
 //! Odoo computes: received and billed quantities on purchase lines, the
 //! order's `invoice_status`, totals, and `duplicated_ref_ids`, the only
 //! trace Odoo leaves of a second bill with the same reference.
@@ -9,6 +10,7 @@
 use serde_json::{Map, Value, json};
 
 use super::error::OdooError;
+use super::schema::Model;
 use super::store::{Db, Record};
 
 /// Each method: whether it takes record ids, and its parameters in order.
@@ -25,6 +27,7 @@ const SIGNATURES: &[(&str, bool, &[&str])] = &[
     ("fields_get", false, &["allfields", "attributes"]),
     ("action_post", true, &[]),
     ("action_confirm", true, &[]),
+    ("check_access_rights", false, &["operation", "raise_exception"]),
 ];
 
 /// Which model a model-specific method belongs to.
@@ -150,6 +153,7 @@ pub fn run(db: &mut Db, model_name: &str, method: &str, call: Call) -> Result<Va
                 .collect();
             Ok(Value::Array(rows?))
         }
+        "check_access_rights" => access_rights(db, model, kw),
         "fields_get" => {
             let attributes = kw.get("attributes").map(|a| strings(Some(a)));
             Ok(db.schema.fields_get(model, attributes.as_deref()))
@@ -466,4 +470,31 @@ pub fn recompute(db: &mut Db) {
             r.insert("duplicated_ref_ids".into(), json!(duplicates));
         }
     }
+}
+
+/// `check_access_rights(operation, raise_exception=True)`, as Odoo's ORM
+/// answers it: `true`; for a denied operation Odoo's `AccessError`, or
+/// `false` when the caller asked not to raise.
+fn access_rights(db: &Db, model: &Model, kw: &Map<String, Value>) -> Result<Value, OdooError> {
+    let operation = kw.get("operation").and_then(Value::as_str).unwrap_or("");
+    let verb = match operation {
+        "read" => "access",
+        "write" => "modify",
+        "create" => "create",
+        "unlink" => "delete",
+        _ => return Err(OdooError::value("Invalid access mode")),
+    };
+    if !db.is_denied(model.name, operation) {
+        return Ok(json!(true));
+    }
+    if kw.get("raise_exception").and_then(Value::as_bool) == Some(false) {
+        return Ok(json!(false));
+    }
+    Err(OdooError {
+        name: "odoo.exceptions.AccessError".into(),
+        message: format!(
+            "You are not allowed to {verb} '{}' ({}) records.\n\nContact your administrator to request access if necessary.",
+            model.description, model.name
+        ),
+    })
 }

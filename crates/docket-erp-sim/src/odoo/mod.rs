@@ -117,6 +117,13 @@ impl OdooSim {
         &self.config
     }
 
+    /// Takes `operation` on `model` away from the user, as a missing group
+    /// would: `check_access_rights` then says so (the other methods do not
+    /// enforce it yet).
+    pub fn deny_access(&self, model: &str, operation: &str) {
+        self.lock().deny(model, operation);
+    }
+
     /// The next model call fails with this exception (e.g.
     /// `psycopg2.errors.SerializationFailure`, "could not serialize access
     /// due to concurrent update"), before touching any data.

@@ -5,7 +5,7 @@
 //! searching (domains over dotted paths, order, offset, limit).
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
@@ -24,6 +24,8 @@ pub struct Db {
     /// The user calls run as (for error messages).
     pub uid: i64,
     tables: BTreeMap<&'static str, BTreeMap<i64, Record>>,
+    /// (model, operation) pairs the user's groups do not grant.
+    denied: BTreeSet<(String, String)>,
 }
 
 impl Db {
@@ -33,7 +35,19 @@ impl Db {
             schema,
             uid,
             tables: BTreeMap::new(),
+            denied: BTreeSet::new(),
         }
+    }
+
+    /// Takes `operation` (`read`, `write`, `create`, `unlink`) on `model` away from the user.
+    pub fn deny(&mut self, model: &str, operation: &str) {
+        self.denied.insert((model.to_string(), operation.to_string()));
+    }
+
+    /// Whether the user lacks `operation` on `model` (only `check_access_rights` asks).
+    pub fn is_denied(&self, model: &str, operation: &str) -> bool {
+        self.denied
+            .contains(&(model.to_string(), operation.to_string()))
     }
 
     /// The model, or Odoo's error for an unknown one.

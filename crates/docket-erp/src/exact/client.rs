@@ -125,7 +125,7 @@ impl Client {
     /// A bearer token: the one held while it is young and was not
     /// `rejected`, else the store's (another worker may have refreshed),
     /// else a refresh, saved before use.
-    async fn access_token(&self, rejected: Option<&str>) -> Result<String, ErpError> {
+    pub async fn access_token(&self, rejected: Option<&str>) -> Result<String, ErpError> {
         let refresh_after = u64::try_from(self.settings.refresh_after.as_millis()).unwrap_or(0);
         let usable = |p: &TokenPair| {
             Some(p.access_token.as_str()) != rejected
@@ -247,6 +247,27 @@ impl Client {
                 s => return Err(status_error(&what, s, &message(&text))),
             }
         }
+    }
+
+    /// `current/Me`: the user's name and current division.
+    pub async fn me(&self) -> Result<(String, i64), ErpError> {
+        let url = format!(
+            "{}/api/v1/current/Me?$select=FullName,CurrentDivision",
+            self.base()
+        );
+        let me = self.call(Method::GET, &url, None).await?;
+        let me = &me["d"]["results"][0];
+        let division = me["CurrentDivision"].as_i64().ok_or_else(|| {
+            ErpError::Permanent("Exact current/Me gave no CurrentDivision".into())
+        })?;
+        Ok((me["FullName"].as_str().unwrap_or("?").to_string(), division))
+    }
+
+    /// Calls left before the next reset and when it comes (Unix ms), as
+    /// the last answer announced them.
+    pub async fn calls_left(&self) -> Option<(u64, u64)> {
+        let pace = *self.pace.lock().await;
+        pace.remaining.zip(pace.reset_ms)
     }
 
     /// The division: from the settings, else `current/Me` once.

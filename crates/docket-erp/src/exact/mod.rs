@@ -9,6 +9,7 @@
 //! the booking's `Description`. References (`YourRef`) are compared as
 //! Exact compares them: exactly.
 
+mod check;
 mod client;
 mod purchase;
 mod sales;
@@ -136,6 +137,10 @@ where
 impl Erp for ExactErp {
     fn name(&self) -> &str {
         "exact"
+    }
+
+    async fn check(&self) -> Vec<crate::check::CheckResult> {
+        self.run_checks().await
     }
 
     async fn supplier_candidates(&self, query: &SupplierQuery) -> Result<Vec<Supplier>, ErpError> {

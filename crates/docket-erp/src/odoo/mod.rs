@@ -11,6 +11,7 @@
 //! and customer price lists (`product.pricelist`) are not read: customer
 //! prices are list prices.
 
+mod check;
 mod read;
 mod transport;
 mod write;
@@ -169,6 +170,10 @@ fn move_type(kind: DocumentKind) -> Result<&'static str, ErpError> {
 impl Erp for OdooErp {
     fn name(&self) -> &str {
         "odoo"
+    }
+
+    async fn check(&self) -> Vec<crate::check::CheckResult> {
+        self.run_checks().await
     }
 
     async fn supplier_candidates(&self, query: &SupplierQuery) -> Result<Vec<Supplier>, ErpError> {

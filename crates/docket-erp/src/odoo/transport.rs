@@ -114,6 +114,24 @@ impl Transport {
         }
     }
 
+    /// The protocol in use and the server's version, where it tells
+    /// (`common.version` needs no sign-in; a JSON-2-only server may not answer it).
+    pub(super) async fn describe(&self) -> Result<String, ErpError> {
+        let wire = match self.wire().await? {
+            Wire::Json2 => "JSON-2",
+            Wire::JsonRpc => "JSON-RPC",
+        };
+        let version = self
+            .rpc("Odoo common.version", "common", "version", json!([]))
+            .await
+            .ok()
+            .and_then(|v| v["server_version"].as_str().map(str::to_string));
+        Ok(match version {
+            Some(v) => format!("{wire}, Odoo {v}"),
+            None => format!("{wire} (the server did not tell its version)"),
+        })
+    }
+
     async fn wire(&self) -> Result<Wire, ErpError> {
         self.wire
             .get_or_try_init(|| async {

@@ -146,6 +146,13 @@ impl Client {
         }
     }
 
+    /// A fresh CSRF token for `service`: SAP hands one out only to a user
+    /// allowed to modify through the service, so this proves write
+    /// permission without writing (`docket erp check`).
+    pub async fn fresh_csrf_token(&self, service: &str) -> Result<String, ErpError> {
+        self.csrf_token(service, true).await
+    }
+
     async fn csrf_token(&self, service: &str, renew: bool) -> Result<String, ErpError> {
         let mut csrf = self.csrf.lock().await;
         if renew {

@@ -8,6 +8,7 @@
 //! receipts, [`invoices`] reads and books supplier invoices, [`sales`]
 //! reads customers and creates sales orders.
 
+mod check;
 mod client;
 mod invoices;
 mod purchasing;
@@ -87,6 +88,10 @@ impl SapErp {
 impl Erp for SapErp {
     fn name(&self) -> &str {
         "sap"
+    }
+
+    async fn check(&self) -> Vec<crate::check::CheckResult> {
+        self.run_checks().await
     }
 
     async fn supplier_candidates(&self, query: &SupplierQuery) -> Result<Vec<Supplier>, ErpError> {
