@@ -99,15 +99,26 @@ pub fn status_of(error: &ErpError) -> Option<u16> {
 pub fn generic_hint(error: &ErpError) -> String {
     let text = error.to_string().to_lowercase();
     let hint = match status_of(error) {
-        Some(401) => "the ERP refused the credentials: check the user and password (or client id and secret, or API key)",
-        Some(403) => "signed in, but this user may not do this: grant it the permission (role, communication arrangement, access group) for this service",
-        Some(404) => "nothing at this address: check base_url (host only, no path) and that the service is activated in the ERP",
+        Some(401) => {
+            "the ERP refused the credentials: check the user and password (or client id and secret, or API key)"
+        }
+        Some(403) => {
+            "signed in, but this user may not do this: grant it the permission (role, communication arrangement, access group) for this service"
+        }
+        Some(404) => {
+            "nothing at this address: check base_url (host only, no path) and that the service is activated in the ERP"
+        }
         Some(429) => "the ERP's rate limit is reached: wait for it to reset, then check again",
-        Some(s) if s >= 500 => "the ERP answered with a server error (temporary): try again later; if it persists, ask the ERP's administrators",
+        Some(s) if s >= 500 => {
+            "the ERP answered with a server error (temporary): try again later; if it persists, ask the ERP's administrators"
+        }
         _ if text.contains("dns error") || text.contains("failed to lookup address") => {
             "the host name does not resolve (DNS): check base_url"
         }
-        _ if ["certificate", "tls", "ssl", "handshake"].iter().any(|w| text.contains(w)) => {
+        _ if ["certificate", "tls", "ssl", "handshake"]
+            .iter()
+            .any(|w| text.contains(w)) =>
+        {
             "the TLS connection failed: check that the certificate is valid for the host and trusted here, and the https/http scheme and port in base_url"
         }
         _ if text.contains("connection refused") || text.contains("could not connect") => {
@@ -118,7 +129,9 @@ pub fn generic_hint(error: &ErpError) -> String {
         }
         _ => match error {
             ErpError::Transient(_) => "a temporary failure: try again later",
-            ErpError::NotFound(_) => "not found: check base_url and the settings naming ERP objects",
+            ErpError::NotFound(_) => {
+                "not found: check base_url and the settings naming ERP objects"
+            }
             ErpError::Conflict(_) => "the ERP reported a conflict: see its message",
             ErpError::Permanent(_) => "the ERP refused: see its message",
         },

@@ -10,7 +10,7 @@ use std::time::Duration;
 use docket_domain::erp::ErpSnapshot;
 use docket_erp::Erp;
 use docket_erp::check::{CheckResult, Outcome};
-use docket_erp::exact::{ExactErp, ExactSettings, MemoryTokenStore, TokenStore};
+use docket_erp::exact::{ExactErp, ExactSettings, MemoryTokenStore, TokenPair, TokenStore};
 use docket_erp::http::HttpSettings;
 use docket_erp::odoo::{OdooErp, OdooSettings, Protocol};
 use docket_erp::sandbox::SandboxErp;
@@ -56,7 +56,9 @@ fn assert_sign_in_refused(checks: &[CheckResult], hint: &str) {
     let text = checks[at].hint.clone().unwrap_or_default();
     assert!(text.contains(hint), "{checks:#?}");
     assert!(
-        checks[at + 1..].iter().all(|c| c.outcome == Outcome::Skipped),
+        checks[at + 1..]
+            .iter()
+            .all(|c| c.outcome == Outcome::Skipped),
         "{checks:#?}"
     );
 }
@@ -111,7 +113,9 @@ async fn sap_checks_csrf_per_written_service_credentials_and_outages() {
     assert_sign_in_refused(&checks, "SAP_COM_0057");
 }
 
-async fn exact(secret: Option<&str>) -> (Running, Arc<Faults>, ExactErp) {
+/// An adapter whose stored chain Exact no longer knows (`broken`), as after
+/// another copy of Docket refreshed it, or a healthy one.
+async fn exact(broken: bool) -> (Running, Arc<Faults>, ExactErp) {
     let faults = Faults::new();
     let config = ExactConfig::default();
     let (running, sim) = docket_erp_sim::exact::start(&seed(), config.clone(), faults.clone())
@@ -122,30 +126,26 @@ async fn exact(secret: Option<&str>) -> (Running, Arc<Faults>, ExactErp) {
         client_id: config.client_id.clone(),
         client_secret: config.client_secret.clone(),
         http: http(),
-        // Due at once: the check goes through a refresh.
-        refresh_after: Duration::ZERO,
         ..ExactSettings::default()
     };
     let store: Arc<dyn TokenStore> = Arc::new(MemoryTokenStore::new());
-    let erp = ExactErp::new(settings.clone(), store.clone()).expect("adapter");
-    erp.authorize(&sim.issue_code()).await.expect("authorize");
-    let erp = match secret {
-        Some(secret) => ExactErp::new(
-            ExactSettings {
-                client_secret: secret.into(),
-                ..settings
-            },
-            store,
-        )
-        .expect("adapter"),
-        None => erp,
-    };
+    let erp = ExactErp::new(settings, store.clone()).expect("adapter");
+    if broken {
+        let dead = TokenPair {
+            access_token: "dead".into(),
+            refresh_token: "used-elsewhere".into(),
+            issued_ms: 0,
+        };
+        store.save(&dead).await.expect("save");
+    } else {
+        erp.authorize(&sim.issue_code()).await.expect("authorize");
+    }
     (running, faults, erp)
 }
 
 #[tokio::test]
 async fn exact_checks_the_token_chain_the_division_and_outages() {
-    let (_running, faults, erp) = exact(None).await;
+    let (_running, faults, erp) = exact(false).await;
     let checks = erp.check().await;
     assert_all_ok(&checks);
     assert!(checks.iter().any(|c| c.name == "division"));
@@ -154,11 +154,15 @@ async fn exact_checks_the_token_chain_the_division_and_outages() {
     faults.arm(Fault::ServerError, 1_000);
     assert_unavailable(&erp.check().await);
 
-    let (_running, _, wrong) = exact(Some("wrong")).await;
+    let (_running, _, wrong) = exact(true).await;
     assert_sign_in_refused(&wrong.check().await, "authorise Docket again");
 }
 
-async fn odoo(version: u32, protocol: Protocol, key: Option<&str>) -> (Running, Arc<OdooSim>, Arc<Faults>, OdooErp) {
+async fn odoo(
+    version: u32,
+    protocol: Protocol,
+    key: Option<&str>,
+) -> (Running, Arc<OdooSim>, Arc<Faults>, OdooErp) {
     let faults = Faults::new();
     let config = OdooConfig {
         version,
@@ -194,7 +198,13 @@ async fn odoo_checks_protocol_fields_access_rights_keys_and_outages() {
         let failed = failed(&checks);
         assert_eq!(failed.len(), 1, "{checks:#?}");
         assert_eq!(failed[0].name, "access rights on account.move");
-        assert!(failed[0].hint.as_deref().unwrap_or_default().contains("Accounting"));
+        assert!(
+            failed[0]
+                .hint
+                .as_deref()
+                .unwrap_or_default()
+                .contains("Accounting")
+        );
     }
     for (version, protocol) in [(19, Protocol::Json2), (17, Protocol::JsonRpc)] {
         let (_running, _, _, wrong) = odoo(version, protocol, Some("wrong-key")).await;

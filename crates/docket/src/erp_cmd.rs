@@ -74,7 +74,10 @@ async fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         for c in &checks {
             print_line(c);
         }
-        let failed = checks.iter().filter(|c| c.outcome == Outcome::Failed).count();
+        let failed = checks
+            .iter()
+            .filter(|c| c.outcome == Outcome::Failed)
+            .count();
         if ok {
             println!("all {} checks passed", checks.len());
         } else {

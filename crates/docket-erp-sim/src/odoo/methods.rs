@@ -27,7 +27,11 @@ const SIGNATURES: &[(&str, bool, &[&str])] = &[
     ("fields_get", false, &["allfields", "attributes"]),
     ("action_post", true, &[]),
     ("action_confirm", true, &[]),
-    ("check_access_rights", false, &["operation", "raise_exception"]),
+    (
+        "check_access_rights",
+        false,
+        &["operation", "raise_exception"],
+    ),
 ];
 
 /// Which model a model-specific method belongs to.

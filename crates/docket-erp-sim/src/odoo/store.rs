@@ -41,7 +41,8 @@ impl Db {
 
     /// Takes `operation` (`read`, `write`, `create`, `unlink`) on `model` away from the user.
     pub fn deny(&mut self, model: &str, operation: &str) {
-        self.denied.insert((model.to_string(), operation.to_string()));
+        self.denied
+            .insert((model.to_string(), operation.to_string()));
     }
 
     /// Whether the user lacks `operation` on `model` (only `check_access_rights` asks).

@@ -50,12 +50,9 @@ impl ExactErp {
     pub(super) async fn run_checks(&self) -> Vec<CheckResult> {
         let mut list = Checklist::new();
         let client = &self.client;
-        list.gate(
-            "token chain",
-            &hint,
-            client.access_token(None),
-            |_| "access token ready (refreshed only when due)".to_string(),
-        )
+        list.gate("token chain", &hint, client.access_token(None), |_| {
+            "access token ready (refreshed only when due)".to_string()
+        })
         .await;
         let mut current = None;
         list.gate("current/Me", &hint, client.me(), |(name, division)| {
@@ -78,10 +75,15 @@ impl ExactErp {
         list.push(match client.calls_left().await {
             Some((0, reset)) => CheckResult::failed(
                 "rate limit",
-                format!("no calls left for {} s", reset.saturating_sub(now_ms()) / 1000),
+                format!(
+                    "no calls left for {} s",
+                    reset.saturating_sub(now_ms()) / 1000
+                ),
                 "wait for the reset; Docket waits by itself, but only up to a minute",
             ),
-            Some((left, _)) => CheckResult::ok("rate limit", format!("{left} calls left until the reset")),
+            Some((left, _)) => {
+                CheckResult::ok("rate limit", format!("{left} calls left until the reset"))
+            }
             None => CheckResult::ok("rate limit", "Exact announced no limits"),
         });
         list.finish()

@@ -57,9 +57,10 @@ fn hint(error: &ErpError) -> Option<String> {
                 .into(),
         );
     }
-    let model = MODELS.iter().map(|(m, _)| *m).find(|m| {
-        text.contains(&format!("Odoo {m}.")) || text.contains(&format!("({m})"))
-    })?;
+    let model = MODELS
+        .iter()
+        .map(|(m, _)| *m)
+        .find(|m| text.contains(&format!("Odoo {m}.")) || text.contains(&format!("({m})")))?;
     text.contains("access").then(|| {
         format!(
             "give the Odoo user the group {} (Settings, Users) so it may use {model}",
@@ -71,8 +72,13 @@ fn hint(error: &ErpError) -> Option<String> {
 impl OdooErp {
     pub(super) async fn run_checks(&self) -> Vec<CheckResult> {
         let mut list = Checklist::new();
-        list.gate("protocol and version", &hint, self.transport.describe(), |d| d)
-            .await;
+        list.gate(
+            "protocol and version",
+            &hint,
+            self.transport.describe(),
+            |d| d,
+        )
+        .await;
         let probe = self.transport.call(
             "res.partner",
             "search_count",
@@ -89,17 +95,23 @@ impl OdooErp {
             })
             .await;
         }
-        list.run("version-dependent field names", &hint, self.field_names(), |n| {
-            format!(
-                "purchase line taxes {}, units {}; sales line units {}",
-                n.po_line_taxes, n.po_line_uom, n.so_line_uom
-            )
-        })
+        list.run(
+            "version-dependent field names",
+            &hint,
+            self.field_names(),
+            |n| {
+                format!(
+                    "purchase line taxes {}, units {}; sales line units {}",
+                    n.po_line_taxes, n.po_line_uom, n.so_line_uom
+                )
+            },
+        )
         .await;
         for (model, operations) in MODELS {
             let rights = self.access_rights(model, operations);
             let name = format!("access rights on {model}");
-            list.run(&name, &hint, rights, |_| operations.join(", ")).await;
+            list.run(&name, &hint, rights, |_| operations.join(", "))
+                .await;
         }
         sample_reads(self as &dyn Erp, &Read::ALL, &hint, &mut list).await;
         list.finish()

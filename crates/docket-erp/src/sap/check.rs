@@ -14,11 +14,26 @@ const WRITTEN: [&str; 2] = ["API_SUPPLIERINVOICE_PROCESS_SRV", "API_SALES_ORDER_
 /// Each service and the S/4HANA Cloud communication scenario that grants it
 /// (NOTES.md 1.2: 0057 and 0008 verified; 0053 and 0108 commonly cited).
 const SCENARIOS: [(&str, &str); 5] = [
-    ("API_SUPPLIERINVOICE_PROCESS_SRV", "SAP_COM_0057 (Supplier Invoice Integration)"),
-    ("API_BUSINESS_PARTNER", "SAP_COM_0008 (Business Partner, Customer and Supplier Integration)"),
-    ("API_PURCHASEORDER_PROCESS_SRV", "SAP_COM_0053 (Purchase Order Integration; scenario id as commonly cited)"),
-    ("API_MATERIAL_DOCUMENT_SRV", "SAP_COM_0108 (Material Document Integration; scenario id as commonly cited)"),
-    ("API_SALES_ORDER_SRV", "the sales order integration scenario of your release"),
+    (
+        "API_SUPPLIERINVOICE_PROCESS_SRV",
+        "SAP_COM_0057 (Supplier Invoice Integration)",
+    ),
+    (
+        "API_BUSINESS_PARTNER",
+        "SAP_COM_0008 (Business Partner, Customer and Supplier Integration)",
+    ),
+    (
+        "API_PURCHASEORDER_PROCESS_SRV",
+        "SAP_COM_0053 (Purchase Order Integration; scenario id as commonly cited)",
+    ),
+    (
+        "API_MATERIAL_DOCUMENT_SRV",
+        "SAP_COM_0108 (Material Document Integration; scenario id as commonly cited)",
+    ),
+    (
+        "API_SALES_ORDER_SRV",
+        "the sales order integration scenario of your release",
+    ),
 ];
 
 /// SAP's sharper hint: which arrangement or role a refused service needs.

@@ -162,7 +162,7 @@ impl Client {
             return Ok(t.clone());
         }
         let url = service_url(&self.settings, service);
-        let what = "SAP CSRF token fetch";
+        let what = &format!("SAP CSRF token fetch on {service}");
         let (status, headers, body) = self
             .send(what, &|| {
                 self.http
