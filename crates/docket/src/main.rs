@@ -8,6 +8,7 @@
 
 mod config;
 mod demo;
+mod demo_erp;
 mod erp_config;
 mod eval;
 mod extract;
