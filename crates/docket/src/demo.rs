@@ -20,12 +20,12 @@ use clap::Args;
 use docket_domain::Stage;
 use docket_ingest::dropfolder::DropFolder;
 use docket_pipeline::report::{self, Report};
-use serde::Serialize;
 use docket_pipeline::{Pipeline, RetryPolicy, worker};
 use docket_queue::Queue;
 use docket_queue::memory::InProcessQueue;
 use docket_store::sqlite::SqliteStore;
 use docket_store::{DocumentId, Store};
+use serde::Serialize;
 
 use crate::demo_erp::{self, DemoErp};
 use crate::wiring;
