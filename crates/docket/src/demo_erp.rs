@@ -111,7 +111,14 @@ pub async fn serve_simulator(
             (Arc::new(erp), running)
         }
         DemoErp::ExactSim => {
-            let config = exact::ExactConfig::default();
+            // Exact allows 60 calls per minute; the demo's fourteen documents
+            // take a few hundred, and the adapter would rightly wait out each
+            // window (minutes). The demo's division gets a generous minute;
+            // the contract tests prove the adapter respects the real one.
+            let config = exact::ExactConfig {
+                minutely_limit: 10_000,
+                ..exact::ExactConfig::default()
+            };
             let (running, sim) = exact::start(snapshot, config.clone(), faults).await?;
             let erp = ExactErp::new(
                 ExactSettings {
