@@ -239,6 +239,8 @@ async fn every_method(s: &Setup) {
     );
     assert_eq!(po.lines.len(), 2);
     let first = &po.lines[0];
+    let numbers: Vec<&str> = po.lines.iter().map(|l| l.line.as_str()).collect();
+    assert_eq!(numbers, ["10", "20"], "numbered as the invoice names them");
     assert_eq!(first.item_code.as_deref(), Some("W-001"));
     assert_eq!(
         (first.quantity, first.unit_price, first.unit.as_str()),
@@ -311,9 +313,11 @@ async fn every_method(s: &Setup) {
         .await
         .unwrap();
     assert_eq!(found.map(|b| b.erp_ref), Some(posted.erp_ref));
+    // Lines are numbered 10, 20, … per order: P00002 has no line 30.
     let wrong_po = BookingRequest {
         lines: vec![BookedLine {
             purchase_order: "P00002".into(),
+            purchase_order_line: "30".into(),
             ..request.lines[0].clone()
         }],
         ..booking("INV-2026-0002", &first.line)

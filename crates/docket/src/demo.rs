@@ -5,6 +5,10 @@
 //! taken in by the same drop-folder code production uses, then every stage runs
 //! through the same workers. A second run finds the same files again and reports
 //! them as duplicates, unless `--fresh` starts over.
+//!
+//! `--erp sap-sim|exact-sim|odoo-sim` books through a real adapter into its
+//! simulator instead of the sandbox ([`crate::demo_erp`]); the decisions must
+//! not change.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,7 +18,6 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use clap::Args;
 use docket_domain::Stage;
-use docket_erp::sandbox::SandboxErp;
 use docket_ingest::dropfolder::DropFolder;
 use docket_pipeline::report::{self, Report};
 use docket_pipeline::{Pipeline, RetryPolicy, worker};
@@ -22,7 +25,9 @@ use docket_queue::Queue;
 use docket_queue::memory::InProcessQueue;
 use docket_store::sqlite::SqliteStore;
 use docket_store::{DocumentId, Store};
+use serde::Serialize;
 
+use crate::demo_erp::{self, DemoErp};
 use crate::wiring;
 
 /// Arguments of `docket demo`.
@@ -31,6 +36,9 @@ pub struct DemoArgs {
     /// Print the report as JSON (see docs/demo.md).
     #[arg(long)]
     json: bool,
+    /// The ERP to book into: the sandbox, or an adapter against its in-process simulator.
+    #[arg(long, value_enum, default_value = "sandbox")]
+    erp: DemoErp,
     /// Start over: delete the working folder (database, sandbox ERP, drop folder) first.
     #[arg(long)]
     fresh: bool,
@@ -65,6 +73,15 @@ fn fixtures_dir(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
         .context("no fixtures folder with inbox/ and erp/ found; run from the repository or pass --fixtures")
 }
 
+/// The JSON report: the pipeline's report and the ERP it booked into.
+#[derive(Serialize)]
+struct DemoReport<'a> {
+    /// `sandbox`, `sap-sim`, `exact-sim` or `odoo-sim`.
+    erp: &'static str,
+    #[serde(flatten)]
+    report: &'a Report,
+}
+
 /// Runs the demo.
 pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -73,9 +90,13 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         .context("starting the async runtime")?;
     let report = runtime.block_on(run_async(&args))?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        let shown = DemoReport {
+            erp: args.erp.name(),
+            report: &report,
+        };
+        println!("{}", serde_json::to_string_pretty(&shown)?);
     } else {
-        print_table(&report);
+        print_table(&report, args.erp);
     }
     let unfinished = report
         .summary
@@ -101,15 +122,20 @@ async fn run_async(args: &DemoArgs) -> anyhow::Result<Report> {
     std::fs::create_dir_all(&args.workdir)
         .with_context(|| format!("creating {}", args.workdir.display()))?;
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&args.workdir.join("docket.db")).await?);
-    let erp = Arc::new(SandboxErp::open(
-        &fixtures.join("erp"),
-        &args.workdir.join("sandbox-erp.json"),
-    )?);
+    let backend = demo_erp::open(args.erp, &fixtures.join("erp"), &args.workdir).await?;
+    if let Some(url) = &backend.base_url {
+        progress(format!(
+            "erp: {} adapter against the {} simulator at {url}, seeded from {}",
+            backend.erp.name(),
+            args.erp.name(),
+            fixtures.join("erp").display()
+        ));
+    }
     let queue = Arc::new(InProcessQueue::new());
     let pipeline = Arc::new(Pipeline {
         store: store.clone(),
         queue: queue.clone(),
-        erp,
+        erp: backend.erp.clone(),
         policy,
         limits: docket_extract::Limits::default(),
         reader: wiring::parser_pool(docket_extract::isolate::default_pool_size())?,
@@ -225,7 +251,7 @@ fn progress(message: String) {
     eprintln!("[demo] {message}");
 }
 
-fn print_table(report: &Report) {
+fn print_table(report: &Report, erp: DemoErp) {
     println!(
         "{:<34} {:<12} {:<30} {:<15} {:>14}  {:<12} ERP REF",
         "FILE", "KIND", "SUPPLIER", "NUMBER", "GROSS", "DECISION"
@@ -263,14 +289,15 @@ fn print_table(report: &Report) {
         .collect();
     println!();
     println!(
-        "{} documents: {}; booked {}",
+        "{} documents: {}; booked {} in {}",
         s.documents,
         counts.join(", "),
         if booked.is_empty() {
             "nothing".to_string()
         } else {
             booked.join(", ")
-        }
+        },
+        erp.name()
     );
 }
 

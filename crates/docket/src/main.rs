@@ -9,6 +9,7 @@
 
 mod config;
 mod demo;
+mod demo_erp;
 mod erp_cmd;
 mod erp_config;
 mod eval;

@@ -1,5 +1,7 @@
 //! End-to-end: `docket demo` over the committed fixtures decides what
-//! `fixtures/expected.json` says, books once, and a second run books nothing.
+//! `fixtures/expected.json` says, books once, and a second run books nothing;
+//! with `--erp sap-sim|exact-sim|odoo-sim` the real adapters, booking into
+//! their simulators, decide exactly the same.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -44,6 +46,10 @@ fn decisions(report: &Value) -> BTreeMap<String, String> {
         .collect()
 }
 
+fn expected() -> BTreeMap<String, String> {
+    serde_json::from_slice(&std::fs::read(repo().join("fixtures/expected.json")).unwrap()).unwrap()
+}
+
 fn booked_count(workdir: &Path) -> usize {
     docket_erp::sandbox::load_state(&workdir.join("sandbox-erp.json"))
         .unwrap()
@@ -55,11 +61,10 @@ fn booked_count(workdir: &Path) -> usize {
 fn the_demo_decides_as_expected_and_never_books_twice() {
     let dir = tempfile::tempdir().unwrap();
     let workdir = dir.path().join("work");
-    let expected: BTreeMap<String, String> =
-        serde_json::from_slice(&std::fs::read(repo().join("fixtures/expected.json")).unwrap())
-            .unwrap();
+    let expected = expected();
 
     let first = demo(&workdir, &["--fresh"]);
+    assert_eq!(first["erp"], "sandbox");
     assert_eq!(decisions(&first), expected);
     let documents = first["documents"].as_array().unwrap();
     assert_eq!(documents.len(), expected.len(), "one line per document");
@@ -149,4 +154,33 @@ fn the_demo_table_shows_every_file_and_a_summary() {
     assert!(table.contains("14 documents:"), "{table}");
     let progress = String::from_utf8_lossy(&out.stderr);
     assert!(progress.contains("[demo] processing:"), "{progress}");
+}
+
+#[test]
+fn every_simulated_erp_decides_as_the_sandbox_does() {
+    let expected = expected();
+    for erp in ["sap-sim", "exact-sim", "odoo-sim"] {
+        let dir = tempfile::tempdir().unwrap();
+        let report = demo(&dir.path().join("work"), &["--fresh", "--erp", erp]);
+        assert_eq!(report["erp"], erp);
+        assert_eq!(decisions(&report), expected, "decisions with --erp {erp}");
+        let mut refs = Vec::new();
+        for d in report["documents"].as_array().unwrap() {
+            let booked = d["decision"] == "booked";
+            assert_eq!(
+                booked,
+                d["erp_ref"].is_string(),
+                "{erp}: an ERP ref exactly when booked: {d}"
+            );
+            refs.extend(d["erp_ref"].as_str().map(str::to_string));
+        }
+        let handed_out = refs.len();
+        refs.sort();
+        refs.dedup();
+        assert_eq!(refs.len(), handed_out, "{erp} handed out a ref twice");
+        if erp == "odoo-sim" {
+            // Odoo names bills itself: the refs come from the simulator, not the sandbox.
+            assert!(refs.iter().all(|r| r.contains("BILL/")), "{refs:?}");
+        }
+    }
 }

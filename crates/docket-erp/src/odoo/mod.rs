@@ -5,13 +5,15 @@
 //! orders created exactly once ([`write`]).
 //!
 //! Ids: a supplier or customer is its `res.partner` id, a PO line its
-//! `purchase.order.line` id (unique across orders, which is what a bill line's
-//! `purchase_line_id` needs), a booking its `account.move` name.
+//! number within the order ("10", "20", … by position, [`numbering`]; mapped
+//! to the `purchase.order.line` id a bill line's `purchase_line_id` needs),
+//! a booking its `account.move` name.
 //! Odoo has no posting or payment block on partners, so those stay false,
 //! and customer price lists (`product.pricelist`) are not read: customer
 //! prices are list prices.
 
 mod check;
+mod numbering;
 mod read;
 mod transport;
 mod write;

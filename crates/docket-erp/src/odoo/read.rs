@@ -18,6 +18,7 @@ use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
 use super::OdooErp;
+use super::numbering::LineNumbers;
 use crate::sandbox::similar_names;
 use crate::{CustomerQuery, ErpError, SupplierQuery};
 
@@ -30,7 +31,7 @@ pub(super) fn m2o(v: &Value) -> Option<i64> {
 }
 
 /// The display name of a many2one.
-fn m2o_name(v: &Value) -> Option<String> {
+pub(super) fn m2o_name(v: &Value) -> Option<String> {
     v.get(1).and_then(Value::as_str).map(str::to_string)
 }
 
@@ -322,6 +323,8 @@ impl OdooErp {
                 &["amount"],
             )
             .await?;
+        // Every line of these orders is here, sorted as Odoo sorts them.
+        let numbers = LineNumbers::from_sorted(&lines);
         let mut by_order: BTreeMap<i64, Vec<PurchaseOrderLine>> = BTreeMap::new();
         for l in &lines {
             let product = m2o(&l["product_id"]).and_then(|p| products.get(&p));
@@ -339,7 +342,11 @@ impl OdooErp {
                 .entry(m2o(&l["order_id"]).unwrap_or_default())
                 .or_default()
                 .push(PurchaseOrderLine {
-                    line: l["id"].as_i64().unwrap_or_default().to_string(),
+                    line: l["id"]
+                        .as_i64()
+                        .and_then(|id| numbers.of(id))
+                        .map(|(_, number)| number.to_string())
+                        .unwrap_or_default(),
                     item_code: product.and_then(|p| text(&p["default_code"])),
                     supplier_item_code: None,
                     description: text(&l["name"]).unwrap_or_default(),
@@ -396,27 +403,20 @@ impl OdooErp {
         let moves = self
             .search_read("stock.move", domain, &fields, "date, id")
             .await?;
-        let lines = self
-            .read_map(
-                "purchase.order.line",
-                &ids(&moves, "purchase_line_id"),
-                &["order_id"],
-            )
+        let numbers = self
+            .line_numbers(json!([["order_id.name", "in", po_numbers]]), &[])
             .await?;
         moves
             .iter()
             .map(|m| {
-                let line = m2o(&m["purchase_line_id"]).unwrap_or_default();
+                let line = m2o(&m["purchase_line_id"]).and_then(|id| numbers.of(id));
                 let returned = m2o(&m["origin_returned_move_id"]).is_some();
                 let quantity = dec(&m["quantity"]);
                 Ok(GoodsReceipt {
                     number: text(&m["reference"]).unwrap_or_default(),
                     item: m["id"].as_i64().unwrap_or_default().to_string(),
-                    purchase_order: lines
-                        .get(&line)
-                        .and_then(|l| m2o_name(&l["order_id"]))
-                        .unwrap_or_default(),
-                    purchase_order_line: line.to_string(),
+                    purchase_order: line.map(|l| l.0.to_string()).unwrap_or_default(),
+                    purchase_order_line: line.map(|l| l.1.to_string()).unwrap_or_default(),
                     quantity: if returned { -quantity } else { quantity },
                     date: date(&m["date"], "stock.move date")?,
                 })
@@ -463,12 +463,8 @@ impl OdooErp {
         let lines = self
             .search_read("account.move.line", domain, &line_fields, "id")
             .await?;
-        let po_lines = self
-            .read_map(
-                "purchase.order.line",
-                &ids(&lines, "purchase_line_id"),
-                &["order_id"],
-            )
+        let numbers = self
+            .line_numbers_around(&ids(&lines, "purchase_line_id"))
             .await?;
         moves
             .iter()
@@ -485,12 +481,12 @@ impl OdooErp {
                     .filter(|l| m2o(&l["move_id"]) == id)
                     .map(|l| {
                         let po_line = m2o(&l["purchase_line_id"]);
+                        let numbered = po_line.and_then(|id| numbers.of(id));
                         BookedLine {
-                            purchase_order: po_line
-                                .and_then(|p| po_lines.get(&p))
-                                .and_then(|p| m2o_name(&p["order_id"]))
+                            purchase_order: numbered.map(|n| n.0.to_string()).unwrap_or_default(),
+                            purchase_order_line: numbered
+                                .map(|n| n.1.to_string())
                                 .unwrap_or_default(),
-                            purchase_order_line: po_line.map(|p| p.to_string()).unwrap_or_default(),
                             quantity: sign * dec(&l["quantity"]),
                             amount: sign * dec(&l["price_subtotal"]),
                             goods_receipt: None,

@@ -11,6 +11,7 @@ use docket_domain::erp::{BookedInvoice, BookedSalesOrder, BookingRequest, SalesO
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
+use super::numbering::LineNumbers;
 use super::read::m2o;
 use super::{OdooErp, booking_domain, move_type, partner, sales_domain};
 use crate::ErpError;
@@ -76,27 +77,19 @@ impl OdooErp {
     pub(super) async fn book(&self, request: &BookingRequest) -> Result<BookedInvoice, ErpError> {
         let supplier = partner(&request.supplier_id)?;
         let kind = move_type(request.kind)?;
-        let po_line_ids: Vec<i64> = request
+        // PO lines are named by order and number ("10", "20", …): see `numbering`.
+        let orders: Vec<&str> = request
             .lines
             .iter()
             .filter(|l| !l.purchase_order_line.trim().is_empty())
-            .map(|l| {
-                l.purchase_order_line.trim().parse().map_err(|_| {
-                    ErpError::Permanent(format!(
-                        "{:?} is not an Odoo purchase line id",
-                        l.purchase_order_line
-                    ))
-                })
-            })
-            .collect::<Result<_, _>>()?;
-        let po_lines = self
-            .call(
-                "purchase.order.line",
-                "read",
-                &po_line_ids,
-                json!({"fields": ["order_id", "product_id"]}),
-            )
-            .await?;
+            .map(|l| l.purchase_order.trim())
+            .collect();
+        let numbers = if orders.is_empty() {
+            LineNumbers::default()
+        } else {
+            self.line_numbers(json!([["order_id.name", "in", orders]]), &["product_id"])
+                .await?
+        };
         let mut lines = Vec::new();
         for l in &request.lines {
             // A line without a quantity (a charge, a difference) is one unit of its amount.
@@ -106,23 +99,17 @@ impl OdooErp {
             };
             let price = l.amount.abs() / quantity;
             let mut vals = json!({"quantity": float(quantity), "price_unit": float(price)});
-            if let Ok(id) = l.purchase_order_line.trim().parse::<i64>() {
-                let po_line = po_lines
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .find(|p| p["id"].as_i64() == Some(id));
-                let on_order = po_line
-                    .and_then(|p| p["order_id"].get(1))
-                    .and_then(Value::as_str);
-                if on_order != Some(l.purchase_order.trim()) {
-                    return Err(ErpError::Permanent(format!(
-                        "Odoo purchase line {id} is not on purchase order {}",
-                        l.purchase_order
-                    )));
-                }
+            if !l.purchase_order_line.trim().is_empty() {
+                let (id, po_line) = numbers
+                    .find(&l.purchase_order, &l.purchase_order_line)
+                    .ok_or_else(|| {
+                        ErpError::Permanent(format!(
+                            "purchase order {} has no line {} in Odoo",
+                            l.purchase_order, l.purchase_order_line
+                        ))
+                    })?;
                 vals["purchase_line_id"] = json!(id);
-                vals["product_id"] = json!(po_line.and_then(|p| m2o(&p["product_id"])));
+                vals["product_id"] = json!(m2o(&po_line["product_id"]));
             } else {
                 vals["name"] = json!(l.account.clone().unwrap_or_default());
             }
