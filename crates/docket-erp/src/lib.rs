@@ -9,16 +9,20 @@
 pub mod check;
 pub mod exact;
 pub mod http;
+pub mod master;
 pub mod odoo;
 pub mod sandbox;
 pub mod sap;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use docket_domain::DocumentKind;
 use docket_domain::erp::{
     BookedInvoice, BookedSalesOrder, BookingRequest, Customer, CustomerPrice, GoodsReceipt,
     Product, PurchaseOrder, SalesOrderRequest, Supplier,
 };
+
+pub use master::MasterData;
 
 /// Why an ERP call failed, classified.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -151,6 +155,18 @@ pub trait Erp: Send + Sync {
         &self,
         request: &SalesOrderRequest,
     ) -> Result<BookedSalesOrder, ErpError>;
+
+    /// Suppliers, open purchase orders and their goods receipts changed
+    /// since `since` (`None`: everything), for Docket's master-data cache
+    /// ([`MasterData`]). Adapters page through everything and filter by the
+    /// ERP's change dates where its API has them.
+    async fn master_data(&self, since: Option<DateTime<Utc>>) -> Result<MasterData, ErpError> {
+        let _ = since;
+        Err(ErpError::Permanent(format!(
+            "the {} ERP adapter cannot list master data for the cache",
+            self.name()
+        )))
+    }
 
     /// Whether Docket can work with this ERP (`docket erp check`): one
     /// result per check. By default the read calls with harmless sample
