@@ -16,11 +16,11 @@ pub mod sap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use docket_domain::DocumentKind;
 use docket_domain::erp::{
     BookedInvoice, BookedSalesOrder, BookingRequest, Customer, CustomerPrice, GoodsReceipt,
     Product, PurchaseOrder, SalesOrderRequest, Supplier,
 };
+use docket_domain::{DocumentKind, normalize};
 
 pub use master::MasterData;
 
@@ -59,6 +59,29 @@ pub struct SupplierQuery {
     pub name: Option<String>,
     /// The sender's e-mail domain.
     pub email_domain: Option<String>,
+}
+
+impl SupplierQuery {
+    /// Whether a master record shares an identifier (VAT id, IBAN, e-mail
+    /// domain) with the query or resembles its name: how the sandbox and
+    /// Docket's own master-data cache pick candidates.
+    pub fn matches(&self, s: &Supplier) -> bool {
+        let vat = s.vat_id.as_deref().map(normalize::compact_identifier);
+        let by_vat = vat.is_some_and(|v| self.vat_ids.contains(&v));
+        let by_iban = s
+            .ibans
+            .iter()
+            .any(|i| self.ibans.contains(&normalize::compact_identifier(i)));
+        let by_domain = self
+            .email_domain
+            .as_deref()
+            .is_some_and(|d| s.email_domains.iter().any(|e| e.eq_ignore_ascii_case(d)));
+        let by_name = self
+            .name
+            .as_deref()
+            .is_some_and(|n| sandbox::similar_names(n, &s.name));
+        by_vat || by_iban || by_domain || by_name
+    }
 }
 
 /// What is known of a customer from an order, to find candidates in the ERP.

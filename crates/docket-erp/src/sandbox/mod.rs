@@ -231,28 +231,11 @@ impl Erp for SandboxErp {
     }
 
     async fn supplier_candidates(&self, query: &SupplierQuery) -> Result<Vec<Supplier>, ErpError> {
-        let matches = |s: &Supplier| {
-            let vat = s.vat_id.as_deref().map(normalize::compact_identifier);
-            let by_vat = vat.is_some_and(|v| query.vat_ids.contains(&v));
-            let by_iban = s
-                .ibans
-                .iter()
-                .any(|i| query.ibans.contains(&normalize::compact_identifier(i)));
-            let by_domain = query
-                .email_domain
-                .as_deref()
-                .is_some_and(|d| s.email_domains.iter().any(|e| e.eq_ignore_ascii_case(d)));
-            let by_name = query
-                .name
-                .as_deref()
-                .is_some_and(|n| similar_names(n, &s.name));
-            by_vat || by_iban || by_domain || by_name
-        };
         self.read(|cached| {
             let data = &cached.snapshot;
             data.suppliers
                 .iter()
-                .filter(|s| matches(s))
+                .filter(|s| query.matches(s))
                 .cloned()
                 .collect()
         })
