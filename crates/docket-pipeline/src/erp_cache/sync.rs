@@ -220,3 +220,34 @@ fn receipt_entry(gr: &GoodsReceipt) -> Result<CacheEntry, serde_json::Error> {
         body: serde_json::to_string(gr)?,
     })
 }
+
+impl crate::Pipeline {
+    /// Syncs the master-data cache every `every` until `stop` (`docket run`
+    /// with `erp.sync_minutes`), starting at once. A failed sync is logged
+    /// and tried again next time: a stale cache still answers, and an ERP
+    /// that cannot list master data must not stop the workers.
+    pub async fn run_erp_sync(
+        &self,
+        stop: tokio::sync::watch::Receiver<bool>,
+        every: std::time::Duration,
+    ) -> Result<(), PipelineError> {
+        crate::relay::periodically(
+            stop,
+            std::time::Duration::ZERO,
+            every,
+            "erp sync",
+            || async {
+                match sync(self.erp.as_ref(), self.store.as_ref(), false, &mut |line| {
+                    tracing::debug!("erp sync: {line}")
+                })
+                .await
+                {
+                    Ok(report) => tracing::info!(?report, "erp sync: done"),
+                    Err(e) => tracing::warn!(error = %e, "erp sync failed; trying again next time"),
+                }
+                Ok::<(), PipelineError>(())
+            },
+        )
+        .await
+    }
+}
