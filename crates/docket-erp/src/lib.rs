@@ -9,16 +9,20 @@
 pub mod check;
 pub mod exact;
 pub mod http;
+pub mod master;
 pub mod odoo;
 pub mod sandbox;
 pub mod sap;
 
 use async_trait::async_trait;
-use docket_domain::DocumentKind;
+use chrono::{DateTime, Utc};
 use docket_domain::erp::{
     BookedInvoice, BookedSalesOrder, BookingRequest, Customer, CustomerPrice, GoodsReceipt,
     Product, PurchaseOrder, SalesOrderRequest, Supplier,
 };
+use docket_domain::{DocumentKind, normalize};
+
+pub use master::MasterData;
 
 /// Why an ERP call failed, classified.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -55,6 +59,29 @@ pub struct SupplierQuery {
     pub name: Option<String>,
     /// The sender's e-mail domain.
     pub email_domain: Option<String>,
+}
+
+impl SupplierQuery {
+    /// Whether a master record shares an identifier (VAT id, IBAN, e-mail
+    /// domain) with the query or resembles its name: how the sandbox and
+    /// Docket's own master-data cache pick candidates.
+    pub fn matches(&self, s: &Supplier) -> bool {
+        let vat = s.vat_id.as_deref().map(normalize::compact_identifier);
+        let by_vat = vat.is_some_and(|v| self.vat_ids.contains(&v));
+        let by_iban = s
+            .ibans
+            .iter()
+            .any(|i| self.ibans.contains(&normalize::compact_identifier(i)));
+        let by_domain = self
+            .email_domain
+            .as_deref()
+            .is_some_and(|d| s.email_domains.iter().any(|e| e.eq_ignore_ascii_case(d)));
+        let by_name = self
+            .name
+            .as_deref()
+            .is_some_and(|n| sandbox::similar_names(n, &s.name));
+        by_vat || by_iban || by_domain || by_name
+    }
 }
 
 /// What is known of a customer from an order, to find candidates in the ERP.
@@ -151,6 +178,18 @@ pub trait Erp: Send + Sync {
         &self,
         request: &SalesOrderRequest,
     ) -> Result<BookedSalesOrder, ErpError>;
+
+    /// Suppliers, open purchase orders and their goods receipts changed
+    /// since `since` (`None`: everything), for Docket's master-data cache
+    /// ([`MasterData`]). Adapters page through everything and filter by the
+    /// ERP's change dates where its API has them.
+    async fn master_data(&self, since: Option<DateTime<Utc>>) -> Result<MasterData, ErpError> {
+        let _ = since;
+        Err(ErpError::Permanent(format!(
+            "the {} ERP adapter cannot list master data for the cache",
+            self.name()
+        )))
+    }
 
     /// Whether Docket can work with this ERP (`docket erp check`): one
     /// result per check. By default the read calls with harmless sample

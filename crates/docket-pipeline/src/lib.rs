@@ -11,8 +11,10 @@
 //! - [`relay`]: publishes the store's outbox to the queue, and the sweeper that
 //!   re-enqueues documents whose work was lost;
 //! - [`recheck`]: queues waiting documents for matching again;
+//! - [`erp_cache`]: the ERP master-data sync and the `Erp` that reads it;
 //! - [`report`]: one line per document and a summary, for the CLI.
 
+pub mod erp_cache;
 pub mod recheck;
 pub mod relay;
 pub mod report;

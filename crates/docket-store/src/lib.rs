@@ -9,10 +9,12 @@
 //! Adapters: [`sqlite::SqliteStore`] (embedded default). PostgreSQL follows the
 //! same port and the same conformance suite (`tests/conformance.rs`).
 //!
-//! Beside the documents' own tables, two smaller ports share the store as
-//! supertraits of [`Store`]: [`MailboxStore`] (IMAP intake) and [`LlmStore`]
-//! (the language model's answer cache, daily token budget and spend).
+//! Beside the documents' own tables, three smaller ports share the store as
+//! supertraits of [`Store`]: [`MailboxStore`] (IMAP intake), [`LlmStore`]
+//! (the language model's answer cache, daily token budget and spend) and
+//! [`ErpCacheStore`] (the ERP master-data cache of `docket erp sync`).
 
+pub mod erp_cache;
 pub mod error;
 pub mod llm;
 pub mod mailbox;
@@ -26,6 +28,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use docket_domain::{DocumentState, Stage, WorkMessage};
 
+pub use erp_cache::{CacheEntry, CacheKind, ErpCacheStore, SyncMark, Upserted};
 pub use error::StoreError;
 pub use llm::{
     BudgetRequest, LlmCacheKey, LlmDay, LlmSettlement, LlmSpend, LlmStore, Reservation,
@@ -41,9 +44,10 @@ pub use model::{
 pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Persistent state of Docket (with the IMAP intake state of [`MailboxStore`]
-/// and the language model's cache, budget and spend of [`LlmStore`]).
+/// and the language model's cache, budget and spend of [`LlmStore`], and the
+/// ERP master-data cache of [`ErpCacheStore`]).
 #[async_trait]
-pub trait Store: MailboxStore + LlmStore + Send + Sync {
+pub trait Store: MailboxStore + LlmStore + ErpCacheStore + Send + Sync {
     /// Stores the bytes (content-addressed) and a new `received` document row, and
     /// queues it for extraction, all in one transaction. When a document with the
     /// same bytes was received before and not quarantined, the new row is created

@@ -836,3 +836,6 @@ mod llm;
 
 #[path = "conformance/waiting.rs"]
 mod waiting;
+
+#[path = "conformance/erp_cache.rs"]
+mod erp_cache;

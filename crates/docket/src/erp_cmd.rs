@@ -3,6 +3,9 @@
 //! permission for each call Docket makes and a few harmless sample reads,
 //! one line per check with what to fix. Exit 0 when all pass, 1 when one
 //! fails, 2 when the settings themselves are wrong (nothing was tried).
+//! `docket erp sync` copies the ERP's suppliers, open purchase orders and
+//! goods receipts into the store's master-data cache (what changed since the
+//! last sync, or everything with `--full`) and prints what it changed.
 
 use std::process::ExitCode;
 
@@ -23,6 +26,18 @@ pub struct ErpArgs {
 enum ErpCommand {
     /// Check connectivity, sign-in, permissions and sample reads against the configured ERP.
     Check(CheckArgs),
+    /// Copy suppliers, open purchase orders and goods receipts into the store's cache.
+    Sync(SyncArgs),
+}
+
+/// Arguments of `docket erp sync`.
+#[derive(Args)]
+struct SyncArgs {
+    #[command(flatten)]
+    config: ConfigArg,
+    /// Ask for everything instead of what changed since the last sync.
+    #[arg(long)]
+    full: bool,
 }
 
 /// Arguments of `docket erp check`.
@@ -42,6 +57,7 @@ const BAD_SETTINGS: u8 = 2;
 pub fn run(args: ErpArgs) -> anyhow::Result<ExitCode> {
     match args.command {
         ErpCommand::Check(args) => crate::processes::block_on(check(args)),
+        ErpCommand::Sync(args) => crate::processes::block_on(sync(args)),
     }
 }
 
@@ -101,4 +117,26 @@ fn print_line(c: &CheckResult) {
     if let Some(hint) = &c.hint {
         println!("        fix: {hint}");
     }
+}
+
+async fn sync(args: SyncArgs) -> anyhow::Result<ExitCode> {
+    let settings = args.config.load()?;
+    let erp = settings.erp.adapter()?;
+    let store = crate::wiring::store(&settings, crate::wiring::Schema::Check).await?;
+    let mut progress = |line: &str| eprintln!("docket: {line}");
+    let report =
+        docket_pipeline::erp_cache::sync(erp.as_ref(), store.as_ref(), args.full, &mut progress)
+            .await?;
+    let line = |what: &str, c: &docket_pipeline::erp_cache::Counts, removed: &str| {
+        println!(
+            "{what}: {} added, {} updated, {} {removed}",
+            c.added, c.updated, c.removed
+        )
+    };
+    let how = if report.full { "full" } else { "incremental" };
+    println!("{how} sync of the {} ERP", report.erp);
+    line("suppliers", &report.suppliers, "removed");
+    line("purchase orders", &report.purchase_orders, "closed");
+    line("goods receipts", &report.goods_receipts, "removed");
+    Ok(ExitCode::SUCCESS)
 }

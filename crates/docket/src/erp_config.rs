@@ -32,6 +32,11 @@ pub struct ErpSettings {
     pub timeout_secs: u64,
     /// Attempts of one ERP call on transient failures, the first included.
     pub attempts: u32,
+    /// Minutes between master-data syncs in `docket run` (0: none).
+    pub sync_minutes: u32,
+    /// Whether matching reads suppliers, purchase orders and receipts from
+    /// the master-data cache (once `docket erp sync` has run).
+    pub use_cache: bool,
     /// SAP S/4HANA.
     pub sap: SapConfig,
     /// Exact Online.
@@ -48,6 +53,8 @@ impl Default for ErpSettings {
             state: PathBuf::from(".docket/sandbox-erp.json"),
             timeout_secs: 30,
             attempts: 3,
+            sync_minutes: 60,
+            use_cache: false,
             sap: SapConfig::default(),
             exact: ExactConfig::default(),
             odoo: OdooConfig::default(),

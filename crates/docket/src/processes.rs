@@ -275,6 +275,13 @@ async fn serve(
         let every = Duration::from_secs(u64::from(recheck) * 60);
         background.spawn(async move { Ok(p.run_recheck(s, every).await?) });
     }
+    // The all-in-one process keeps the master-data cache fresh; 0 minutes turns it off.
+    let sync = settings.erp.sync_minutes;
+    if with_ingest && sync > 0 {
+        let (p, s) = (pipeline.clone(), stopped.clone());
+        let every = Duration::from_secs(u64::from(sync) * 60);
+        background.spawn(async move { Ok(p.run_erp_sync(s, every).await?) });
+    }
     if with_ingest {
         background.spawn(ingest_loop(
             settings.clone(),

@@ -12,6 +12,7 @@ use docket_erp::sandbox::SandboxErp;
 use docket_extract::{Reader, isolate};
 use docket_llm::{LlmClient, LlmMode};
 use docket_matching::Policy;
+use docket_pipeline::erp_cache::CachedErp;
 use docket_pipeline::{Pipeline, RetryPolicy};
 use docket_queue::Queue;
 use docket_queue::memory::InProcessQueue;
@@ -151,6 +152,11 @@ pub fn pipeline(
     queue: Arc<dyn Queue>,
     erp: Arc<dyn Erp>,
 ) -> anyhow::Result<Arc<Pipeline>> {
+    // With `erp.use_cache`, matching reads master data from the store's copy.
+    let erp: Arc<dyn Erp> = match settings.erp.use_cache {
+        true => Arc::new(CachedErp::new(erp, store.clone())),
+        false => erp,
+    };
     Ok(Arc::new(Pipeline {
         store,
         queue,

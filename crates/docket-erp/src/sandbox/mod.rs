@@ -18,7 +18,7 @@ pub use file::load_state;
 use std::path::Path;
 
 use async_trait::async_trait;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use docket_domain::DocumentKind;
 use docket_domain::erp::{
     BookedInvoice, BookedSalesOrder, BookingRequest, Customer, CustomerPrice, ErpSnapshot,
@@ -31,7 +31,7 @@ use tokio::sync::Mutex;
 
 use file::{Cached, Entry, SharedFiles};
 
-use crate::{BookedQuery, CustomerQuery, Erp, ErpError, SupplierQuery};
+use crate::{BookedQuery, CustomerQuery, Erp, ErpError, MasterData, SupplierQuery};
 
 /// The first document number the sandbox hands out when none is booked yet.
 const FIRST_ERP_NUMBER: u64 = 5_105_600_001;
@@ -231,28 +231,11 @@ impl Erp for SandboxErp {
     }
 
     async fn supplier_candidates(&self, query: &SupplierQuery) -> Result<Vec<Supplier>, ErpError> {
-        let matches = |s: &Supplier| {
-            let vat = s.vat_id.as_deref().map(normalize::compact_identifier);
-            let by_vat = vat.is_some_and(|v| query.vat_ids.contains(&v));
-            let by_iban = s
-                .ibans
-                .iter()
-                .any(|i| query.ibans.contains(&normalize::compact_identifier(i)));
-            let by_domain = query
-                .email_domain
-                .as_deref()
-                .is_some_and(|d| s.email_domains.iter().any(|e| e.eq_ignore_ascii_case(d)));
-            let by_name = query
-                .name
-                .as_deref()
-                .is_some_and(|n| similar_names(n, &s.name));
-            by_vat || by_iban || by_domain || by_name
-        };
         self.read(|cached| {
             let data = &cached.snapshot;
             data.suppliers
                 .iter()
-                .filter(|s| matches(s))
+                .filter(|s| query.matches(s))
                 .cloned()
                 .collect()
         })
@@ -290,6 +273,32 @@ impl Erp for SandboxErp {
         self.read(|cached| {
             let all = &cached.snapshot.goods_receipts;
             pick(all, cached.index.receipts(po_numbers))
+        })
+        .await
+    }
+
+    /// Everything, whatever `since` says: the sandbox keeps no change dates,
+    /// so every answer is complete (open purchase orders and their receipts)
+    /// and the cache drops what it lacks.
+    async fn master_data(&self, since: Option<DateTime<Utc>>) -> Result<MasterData, ErpError> {
+        let _ = since;
+        let as_of = Utc::now();
+        self.read(|cached| {
+            let data = &cached.snapshot;
+            let purchase_orders: Vec<PurchaseOrder> = data
+                .purchase_orders
+                .iter()
+                .filter(|po| !po.closed)
+                .cloned()
+                .collect();
+            let numbers: Vec<String> = purchase_orders.iter().map(|po| po.number.clone()).collect();
+            MasterData {
+                suppliers: data.suppliers.clone(),
+                goods_receipts: pick(&data.goods_receipts, cached.index.receipts(&numbers)),
+                purchase_orders,
+                as_of,
+                complete: true,
+            }
         })
         .await
     }

@@ -7,6 +7,7 @@
 //! primary keys (`INSERT ... ON CONFLICT DO NOTHING`) for their single owner.
 
 mod direct;
+mod erp_cache;
 mod llm;
 mod mailbox;
 mod rows;

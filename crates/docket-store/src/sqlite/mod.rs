@@ -22,6 +22,7 @@ use crate::{
     split_detail, stage_for,
 };
 
+mod erp_cache;
 mod llm;
 mod mailbox;
 mod rows;
