@@ -24,7 +24,7 @@ fn snapshot() -> ErpSnapshot {
         orders.push(json!({
             "number": format!("45000001{n:02}"), "supplier_id": "17300002", "order_date": "2024-02-01",
             "currency": "EUR", "closed": n == 6,
-            "lines": [{"line": "10", "description": "Paper", "quantity": "5", "unit": "PAK", "unit_price": "3.10"}]
+            "lines": [{"line": "10", "description": "Paper", "quantity": "5", "unit": "PAK", "unit_price": "3.10", "goods_receipt_based": false}]
         }));
     }
     serde_json::from_value(json!({
@@ -189,4 +189,37 @@ async fn a_closed_order_comes_back_closed() {
     assert_eq!(inc.purchase_orders[0].number, "4500000103");
     assert!(inc.purchase_orders[0].closed);
     assert!(inc.goods_receipts.is_empty());
+}
+
+#[tokio::test]
+async fn a_booking_that_finally_invoices_an_order_closes_it() {
+    use docket_domain::erp::{BookedLine, BookingRequest, idempotency_key};
+    use docket_domain::{Currency, DocumentKind, Money};
+    let (_sim, _running, erp) = setup().await;
+    let full = erp.master_data(None).await.expect("full");
+    let request = BookingRequest {
+        idempotency_key: idempotency_key("17300002", "P-1", DocumentKind::Invoice),
+        supplier_id: "17300002".into(),
+        supplier_reference: "P-1".into(),
+        kind: DocumentKind::Invoice,
+        document_date: chrono::NaiveDate::from_ymd_opt(2024, 3, 10).expect("date"),
+        gross: Money::new(dec!(18.45), Currency::parse("EUR").expect("EUR")),
+        company: Some("1010".into()),
+        lines: vec![BookedLine {
+            purchase_order: "4500000104".into(),
+            purchase_order_line: "10".into(),
+            quantity: dec!(5),
+            amount: dec!(15.50),
+            goods_receipt: None,
+            account: None,
+        }],
+    };
+    erp.book_invoice(&request).await.expect("booked");
+    let inc = erp.master_data(Some(full.as_of)).await.expect("closed");
+    let numbers: Vec<(&str, bool)> = inc
+        .purchase_orders
+        .iter()
+        .map(|p| (p.number.as_str(), p.closed))
+        .collect();
+    assert_eq!(numbers, [("4500000104", true)]);
 }
