@@ -55,6 +55,8 @@ pub enum Literal {
     Number(Decimal),
     /// `datetime'2024-01-01T00:00:00'`, as milliseconds since the epoch
     DateTime(i64),
+    /// `datetimeoffset'2024-01-01T00:00:00Z'`, as milliseconds since the epoch
+    DateTimeOffset(i64),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -98,6 +100,12 @@ fn tokenize(text: &str) -> Result<Vec<Token>, String> {
                 tokens.push(Token::Lit(Literal::DateTime(
                     at.and_utc().timestamp_millis(),
                 )));
+                i = next;
+            } else if word == "datetimeoffset" && chars.get(i) == Some(&'\'') {
+                let (s, next) = quoted(&chars, i)?;
+                let at = chrono::DateTime::parse_from_rfc3339(&s)
+                    .map_err(|_| format!("Invalid datetimeoffset literal '{s}'"))?;
+                tokens.push(Token::Lit(Literal::DateTimeOffset(at.timestamp_millis())));
                 i = next;
             } else if word.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
                 let digits = word.trim_end_matches(['M', 'm', 'L', 'l']);
@@ -205,6 +213,20 @@ impl Parser<'_> {
                     Some(Token::Lit(l)) => l.clone(),
                     _ => return Err(format!("Expected a literal after '{property}'")),
                 };
+                let offset = self.set.is_offset(&property);
+                match (&literal, offset) {
+                    (Literal::DateTime(_), true) | (Literal::DateTimeOffset(_), false) => {
+                        return Err(format!(
+                            "Invalid literal for property '{property}': expected {}",
+                            if offset {
+                                "Edm.DateTimeOffset"
+                            } else {
+                                "Edm.DateTime"
+                            }
+                        ));
+                    }
+                    _ => {}
+                }
                 self.at += 3;
                 Ok(Filter::Compare(property, op, literal))
             }
@@ -258,7 +280,7 @@ fn compare(value: &Value, literal: &Literal, property: &str) -> Result<Option<Or
     Ok(Some(match (value, literal) {
         (Value::Null, _) => return Ok(None),
         (Value::Bool(v), Literal::Bool(l)) => v.cmp(l),
-        (Value::String(v), Literal::DateTime(l)) => {
+        (Value::String(v), Literal::DateTime(l) | Literal::DateTimeOffset(l)) => {
             wire::parse_date_ms(v).ok_or_else(mismatch)?.cmp(l)
         }
         (Value::String(v), Literal::Number(l)) => {
@@ -296,6 +318,24 @@ mod tests {
         );
         assert!(Filter::parse("substringof('x',Supplier)", set).is_err());
         assert!(Filter::parse("Supplier eq 'x' garbage", set).is_err());
+        let changed = Filter::parse(
+            "LastChangeDateTime ge datetimeoffset'2024-04-30T00:00:00Z'",
+            set,
+        )
+        .unwrap();
+        record.insert(
+            "LastChangeDateTime".into(),
+            wire::offset_ms(1_714_521_600_000),
+        );
+        assert!(changed.test(&record).unwrap());
+        assert!(Filter::parse("LastChangeDateTime ge datetime'2024-04-30T00:00:00'", set).is_err());
+        assert!(
+            Filter::parse(
+                "PurchaseOrderDate ge datetimeoffset'2024-04-30T00:00:00Z'",
+                set
+            )
+            .is_err()
+        );
         let bad = Filter::parse("Supplier eq true", set).unwrap();
         assert!(bad.test(&record).is_err());
     }

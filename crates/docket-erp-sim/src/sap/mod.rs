@@ -136,9 +136,22 @@ impl SapSim {
         lock(&self.inner.tables).all(set).to_vec()
     }
 
-    /// Adds a record to `set` (a goods receipt arriving, a reversal).
+    /// Adds a record to `set` (a goods receipt arriving, a reversal),
+    /// stamped as SAP stamps it (see [`Tables::insert`]).
     pub fn insert(&self, set: &'static str, values: Vec<(&str, Value)>) {
         lock(&self.inner.tables).insert(set, values);
+    }
+
+    /// Changes the records of `set` with these key values (a supplier's
+    /// block, a PO item's flag), stamping the change as SAP does; returns
+    /// how many records changed.
+    pub fn update(
+        &self,
+        set: &'static str,
+        key: &[(&str, &str)],
+        values: Vec<(&str, Value)>,
+    ) -> usize {
+        lock(&self.inner.tables).update(set, key, values)
     }
 
     /// The HTTP routes, with the faults middleware.

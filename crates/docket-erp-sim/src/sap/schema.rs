@@ -44,6 +44,12 @@ impl EntitySet {
         self.properties.contains(&property)
     }
 
+    /// Whether the property is an `Edm.DateTimeOffset` (compared with
+    /// `datetimeoffset'…'` literals; every other date is an `Edm.DateTime`).
+    pub fn is_offset(&self, property: &str) -> bool {
+        DATE_TIME_OFFSETS.contains(&(self.name, property))
+    }
+
     /// The navigation called `name`.
     pub fn nav(&self, name: &str) -> Option<&'static Nav> {
         self.navigations.iter().find(|n| n.name == name)
@@ -60,6 +66,9 @@ pub const MATERIAL_DOCUMENT: &str = "API_MATERIAL_DOCUMENT_SRV";
 pub const SUPPLIER_INVOICE: &str = "API_SUPPLIERINVOICE_PROCESS_SRV";
 /// API_SALES_ORDER_SRV.
 pub const SALES_ORDER: &str = "API_SALES_ORDER_SRV";
+
+/// The `Edm.DateTimeOffset` properties served, as the EDMX types them.
+pub static DATE_TIME_OFFSETS: &[(&str, &str)] = &[("A_PurchaseOrder", "LastChangeDateTime")];
 
 /// Every entity set the simulator serves.
 pub static SETS: &[EntitySet] = &[
@@ -78,6 +87,20 @@ pub static SETS: &[EntitySet] = &[
             "PaymentIsBlockedForSupplier",
             "PurchasingIsBlocked",
             "DeletionIndicator",
+            "CreationDate",
+        ],
+        navigations: &[],
+    },
+    EntitySet {
+        service: BUSINESS_PARTNER,
+        name: "A_BusinessPartner",
+        entity_type: "A_BusinessPartnerType",
+        keys: &["BusinessPartner"],
+        properties: &[
+            "BusinessPartner",
+            "BusinessPartnerFullName",
+            "CreationDate",
+            "LastChangeDate",
         ],
         navigations: &[],
     },
@@ -128,6 +151,8 @@ pub static SETS: &[EntitySet] = &[
             "PurchaseOrderDate",
             "DocumentCurrency",
             "PaymentTerms",
+            "CreationDate",
+            "LastChangeDateTime",
         ],
         navigations: &[Nav {
             name: "to_PurchaseOrderItem",
@@ -182,6 +207,7 @@ pub static SETS: &[EntitySet] = &[
             "PostingDate",
             "GoodsMovementCode",
             "ReferenceDocument",
+            "CreationDate",
         ],
         navigations: &[Nav {
             name: "to_MaterialDocumentItem",

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use chrono::Datelike;
+use chrono::{DateTime, Datelike, Utc};
 use docket_domain::DocumentKind;
 use docket_domain::erp::{ErpSnapshot, GoodsReceipt, PurchaseOrder};
 use rust_decimal::Decimal;
@@ -26,6 +26,8 @@ pub struct Tables {
     pub materials: HashMap<String, (String, Decimal)>,
     /// Customer-specific prices: (customer, material) → price.
     pub prices: HashMap<(String, String), Decimal>,
+    /// When the seeded records count as created and last changed.
+    pub seeded: DateTime<Utc>,
 }
 
 /// A PO item number as SAP writes it: `10` → `00010`.
@@ -64,18 +66,160 @@ impl Tables {
         self.sets.get(set).map_or(&[], Vec::as_slice)
     }
 
-    /// Adds a record to `set` (named by the schema, checked there).
+    /// Adds a record to `set` (named by the schema, checked there) as SAP
+    /// records a change now: a new material document item gets its header
+    /// (entered today) if it has none, a new header its entry date, a new
+    /// PO its creation and change stamps, a new PO item or bank account
+    /// stamps its PO or business partner as changed.
     pub fn insert(&mut self, set: &'static str, values: Vec<(&str, Value)>) -> Record {
+        let now = Utc::now();
+        let mut r = record(schema::by_name(set), values);
+        let empty = |r: &Record, k: &str| r.get(k).and_then(Value::as_str) == Some("");
+        match set {
+            "A_MaterialDocumentHeader" | "A_Supplier" if empty(&r, "CreationDate") => {
+                r.insert("CreationDate".into(), wire::date(now.date_naive()));
+            }
+            "A_PurchaseOrder" => {
+                if empty(&r, "CreationDate") {
+                    r.insert("CreationDate".into(), wire::date(now.date_naive()));
+                }
+                r.insert(
+                    "LastChangeDateTime".into(),
+                    wire::offset_ms(now.timestamp_millis()),
+                );
+            }
+            "A_MaterialDocumentItem" => {
+                let (year, number) = (
+                    r["MaterialDocumentYear"].clone(),
+                    r["MaterialDocument"].clone(),
+                );
+                let have = self
+                    .all("A_MaterialDocumentHeader")
+                    .iter()
+                    .any(|h| h["MaterialDocumentYear"] == year && h["MaterialDocument"] == number);
+                if !have {
+                    let today = wire::date(now.date_naive());
+                    self.insert(
+                        "A_MaterialDocumentHeader",
+                        vec![
+                            ("MaterialDocumentYear", year),
+                            ("MaterialDocument", number),
+                            ("DocumentDate", today.clone()),
+                            ("PostingDate", today),
+                            ("GoodsMovementCode", s("01")),
+                        ],
+                    );
+                }
+            }
+            _ => {}
+        }
+        self.sets.entry(set).or_default().push(r.clone());
+        self.touch(set, &r, now);
+        r
+    }
+
+    /// Adds a record as it was seeded: values as given, nothing stamped.
+    fn put(&mut self, set: &'static str, values: Vec<(&str, Value)>) -> Record {
         let r = record(schema::by_name(set), values);
         self.sets.entry(set).or_default().push(r.clone());
         r
     }
 
+    /// Changes the records of `set` with these key values; stamps what SAP
+    /// stamps (the PO's `LastChangeDateTime`, the business partner's
+    /// `LastChangeDate`). Returns how many records changed.
+    pub fn update(
+        &mut self,
+        set: &'static str,
+        key: &[(&str, &str)],
+        values: Vec<(&str, Value)>,
+    ) -> usize {
+        let schema = schema::by_name(set);
+        for (k, _) in &values {
+            assert!(
+                schema.has(k),
+                "{k} is not a property of {set} in the schema"
+            );
+        }
+        let mut changed = Vec::new();
+        for r in self.sets.entry(set).or_default() {
+            if key
+                .iter()
+                .all(|(k, v)| r.get(*k).and_then(Value::as_str) == Some(*v))
+            {
+                for (k, v) in &values {
+                    r.insert((*k).to_string(), v.clone());
+                }
+                changed.push(r.clone());
+            }
+        }
+        let now = Utc::now();
+        for r in &changed {
+            self.touch(set, r, now);
+        }
+        changed.len()
+    }
+
+    /// Stamps the change of `r` (in `set`) where SAP keeps it.
+    fn touch(&mut self, set: &str, r: &Record, now: DateTime<Utc>) {
+        let (owner, key, id, stamp) = match set {
+            "A_PurchaseOrder" | "A_PurchaseOrderItem" => (
+                "A_PurchaseOrder",
+                "PurchaseOrder",
+                r.get("PurchaseOrder"),
+                (
+                    "LastChangeDateTime",
+                    wire::offset_ms(now.timestamp_millis()),
+                ),
+            ),
+            "A_Supplier" => (
+                "A_BusinessPartner",
+                "BusinessPartner",
+                r.get("Supplier"),
+                ("LastChangeDate", wire::date(now.date_naive())),
+            ),
+            "A_BusinessPartner" | "A_BusinessPartnerBank" => (
+                "A_BusinessPartner",
+                "BusinessPartner",
+                r.get("BusinessPartner"),
+                ("LastChangeDate", wire::date(now.date_naive())),
+            ),
+            _ => return,
+        };
+        let Some(id) = id.cloned() else { return };
+        let rows = self.sets.entry(owner).or_default();
+        match rows.iter_mut().find(|o| o.get(key) == Some(&id)) {
+            Some(o) => {
+                o.insert(stamp.0.into(), stamp.1);
+            }
+            None if owner == "A_BusinessPartner" => {
+                let today = wire::date(now.date_naive());
+                let r = record(
+                    schema::by_name(owner),
+                    vec![
+                        ("BusinessPartner", id),
+                        ("CreationDate", today.clone()),
+                        ("LastChangeDate", today),
+                    ],
+                );
+                rows.push(r);
+            }
+            None => {}
+        }
+    }
+
     /// Seeds the tables from a snapshot.
+    ///
+    /// Seeded records count as created and last changed two days ago (a
+    /// PO at the latest on its order date, a material document at the
+    /// latest on its posting date), so that whatever changes after seeding
+    /// stands apart even for SAP's day-precise change dates.
     pub fn seed(data: &ErpSnapshot, config: &SapConfig) -> Tables {
         let mut t = Tables::default();
+        let seeded = Utc::now() - chrono::Duration::days(2);
+        t.seeded = seeded;
         for sup in &data.suppliers {
-            t.insert(
+            t.put(
                 "A_Supplier",
                 vec![
                     ("Supplier", s(&sup.id)),
@@ -90,10 +234,20 @@ impl Tables {
                     ),
                     ("PurchasingIsBlocked", Value::Bool(false)),
                     ("DeletionIndicator", Value::Bool(false)),
+                    ("CreationDate", wire::date(seeded.date_naive())),
+                ],
+            );
+            t.put(
+                "A_BusinessPartner",
+                vec![
+                    ("BusinessPartner", s(&sup.id)),
+                    ("BusinessPartnerFullName", s(&sup.name)),
+                    ("CreationDate", wire::date(seeded.date_naive())),
+                    ("LastChangeDate", wire::date(seeded.date_naive())),
                 ],
             );
             for (i, iban) in sup.ibans.iter().enumerate() {
-                t.insert(
+                t.put(
                     "A_BusinessPartnerBank",
                     vec![
                         ("BusinessPartner", s(&sup.id)),
@@ -106,7 +260,7 @@ impl Tables {
             }
         }
         for c in &data.customers {
-            t.insert(
+            t.put(
                 "A_Customer",
                 vec![
                     ("Customer", s(&c.id)),
@@ -138,7 +292,7 @@ impl Tables {
             t.seed_invoice(b, data, config);
         }
         for so in &data.sales_orders {
-            t.insert(
+            t.put(
                 "A_SalesOrder",
                 vec![
                     ("SalesOrder", s(&so.erp_ref)),
@@ -151,7 +305,7 @@ impl Tables {
                 ],
             );
             for (i, l) in so.lines.iter().enumerate() {
-                t.insert(
+                t.put(
                     "A_SalesOrderItem",
                     vec![
                         ("SalesOrder", s(&so.erp_ref)),
@@ -168,7 +322,7 @@ impl Tables {
 
     fn seed_order(&mut self, po: &PurchaseOrder, config: &SapConfig) {
         let company = po.company.clone().unwrap_or(config.company_code.clone());
-        self.insert(
+        self.put(
             "A_PurchaseOrder",
             vec![
                 ("PurchaseOrder", s(&po.number)),
@@ -182,6 +336,14 @@ impl Tables {
                 ("PurchaseOrderDate", wire::date(po.order_date)),
                 ("DocumentCurrency", s(po.currency.code())),
                 ("PaymentTerms", s("0001")),
+                (
+                    "CreationDate",
+                    wire::date(po.order_date.min(self.seeded.date_naive())),
+                ),
+                (
+                    "LastChangeDateTime",
+                    wire::offset_ms(self.seeded.timestamp_millis()),
+                ),
             ],
         );
         for line in &po.lines {
@@ -190,7 +352,7 @@ impl Tables {
                 .and_then(|rate| config.tax_codes.iter().find(|(_, r)| *r == rate))
                 .map(|(code, _)| code.clone())
                 .unwrap_or_default();
-            self.insert(
+            self.put(
                 "A_PurchaseOrderItem",
                 vec![
                     ("PurchaseOrder", s(&po.number)),
@@ -241,7 +403,7 @@ impl Tables {
             h["MaterialDocument"] == s(&gr.number) && h["MaterialDocumentYear"] == s(&year)
         });
         if !have_header {
-            self.insert(
+            self.put(
                 "A_MaterialDocumentHeader",
                 vec![
                     ("MaterialDocumentYear", s(&year)),
@@ -249,6 +411,10 @@ impl Tables {
                     ("DocumentDate", wire::date(gr.date)),
                     ("PostingDate", wire::date(gr.date)),
                     ("GoodsMovementCode", s("01")),
+                    (
+                        "CreationDate",
+                        wire::date(gr.date.min(self.seeded.date_naive())),
+                    ),
                 ],
             );
         }
@@ -258,7 +424,7 @@ impl Tables {
         } else {
             "101"
         };
-        self.insert(
+        self.put(
             "A_MaterialDocumentItem",
             vec![
                 ("MaterialDocumentYear", s(&year)),
@@ -298,7 +464,7 @@ impl Tables {
             .unwrap_or(config.company_code.clone());
         let currency = b.gross.currency.code().to_string();
         let credit = b.kind == DocumentKind::CreditNote;
-        self.insert(
+        self.put(
             "A_SupplierInvoice",
             vec![
                 ("SupplierInvoice", s(&b.erp_ref)),
@@ -329,7 +495,7 @@ impl Tables {
         for (i, l) in b.lines.iter().enumerate() {
             let item = s(format!("{}", i + 1));
             if let Some(account) = &l.account {
-                self.insert(
+                self.put(
                     "A_SupplierInvoiceItemGLAcct",
                     vec![
                         ("SupplierInvoice", s(&b.erp_ref)),
@@ -354,7 +520,7 @@ impl Tables {
                         && po_item(&g.purchase_order_line) == po_item(&l.purchase_order_line)
                 })
             });
-            self.insert(
+            self.put(
                 "A_SuplrInvcItemPurOrdRef",
                 vec![
                     ("SupplierInvoice", s(&b.erp_ref)),

@@ -12,6 +12,11 @@ pub fn date_ms(ms: i64) -> Value {
     Value::String(format!("/Date({ms})/"))
 }
 
+/// An `Edm.DateTimeOffset` as SAP writes it: `"/Date(ms+0000)/"`.
+pub fn offset_ms(ms: i64) -> Value {
+    Value::String(format!("/Date({ms}+0000)/"))
+}
+
 /// A calendar date as `Edm.DateTime` (midnight UTC).
 pub fn date(day: NaiveDate) -> Value {
     date_ms(

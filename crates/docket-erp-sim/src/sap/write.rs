@@ -224,7 +224,12 @@ pub fn create_invoice(tables: &mut Tables, body: &Map<String, Value>) -> Result<
         ("IsReversed", Value::Bool(false)),
     ]);
     let created = tables.insert("A_SupplierInvoice", header);
+    let mut touched = Vec::new();
     for (item, po_item_number) in items.iter().zip(new_items) {
+        touched.push((
+            text(item, "PurchaseOrder").to_string(),
+            po_item_number.clone(),
+        ));
         let mut values = copy(items_set, item);
         values.extend([
             ("SupplierInvoice", s(&number)),
@@ -244,7 +249,60 @@ pub fn create_invoice(tables: &mut Tables, body: &Map<String, Value>) -> Result<
         ]);
         tables.insert("A_SupplierInvoiceItemGLAcct", values);
     }
+    for (po, item) in touched {
+        finally_invoice(tables, &po, &item);
+    }
     Ok(created)
+}
+
+/// Sets a PO item's `IsFinallyInvoiced` once its invoices (less credit
+/// memos, reversed ones left out) reach its quantity: the change stamps
+/// the PO, so an incremental read sees it close.
+fn finally_invoice(tables: &mut Tables, po: &str, item: &str) {
+    let Some(order) = tables
+        .all("A_PurchaseOrderItem")
+        .iter()
+        .find(|i| i["PurchaseOrder"] == s(po) && i["PurchaseOrderItem"] == s(item))
+    else {
+        return;
+    };
+    if order["IsFinallyInvoiced"] == Value::Bool(true) {
+        return;
+    }
+    let ordered = order["OrderQuantity"]
+        .as_str()
+        .and_then(|q| q.parse::<Decimal>().ok())
+        .unwrap_or_default();
+    let mut invoiced = Decimal::ZERO;
+    for r in tables.all("A_SuplrInvcItemPurOrdRef") {
+        if r["PurchaseOrder"] != s(po) || r["PurchaseOrderItem"] != s(item) {
+            continue;
+        }
+        let Some(header) = tables.all("A_SupplierInvoice").iter().find(|h| {
+            h["SupplierInvoice"] == r["SupplierInvoice"] && h["FiscalYear"] == r["FiscalYear"]
+        }) else {
+            continue;
+        };
+        if header["IsReversed"] == Value::Bool(true) {
+            continue;
+        }
+        let q = r["QuantityInPurchaseOrderUnit"]
+            .as_str()
+            .and_then(|q| q.parse::<Decimal>().ok())
+            .unwrap_or_default();
+        if header["SupplierInvoiceIsCreditMemo"] == s("X") {
+            invoiced -= q;
+        } else {
+            invoiced += q;
+        }
+    }
+    if ordered > Decimal::ZERO && invoiced >= ordered {
+        tables.update(
+            "A_PurchaseOrderItem",
+            &[("PurchaseOrder", po), ("PurchaseOrderItem", item)],
+            vec![("IsFinallyInvoiced", Value::Bool(true))],
+        );
+    }
 }
 
 fn copy<'a>(set: &EntitySet, body: &'a Map<String, Value>) -> Vec<(&'a str, Value)> {

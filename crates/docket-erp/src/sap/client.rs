@@ -183,6 +183,33 @@ impl Client {
         Ok(token)
     }
 
+    /// SAP's own time now: the HTTP `Date` header of a read of the
+    /// service document (`None` when the gateway sends none). The header
+    /// has whole seconds, rounded down, so it is never after SAP's clock.
+    pub async fn server_time(
+        &self,
+        service: &str,
+    ) -> Result<Option<chrono::DateTime<chrono::Utc>>, ErpError> {
+        let url = format!("{}?$format=json", service_url(&self.settings, service));
+        let what = format!("GET {service} (server time)");
+        with_retries(&self.settings.http, || async {
+            let (status, headers, body) = self
+                .send(&what, &|| {
+                    self.http.get(&url).header("Accept", "application/json")
+                })
+                .await?;
+            if !status.is_success() {
+                return Err(status_error(&what, status, &wire::error_message(&body)));
+            }
+            Ok(headers
+                .get(reqwest::header::DATE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok())
+                .map(|t| t.with_timezone(&chrono::Utc)))
+        })
+        .await
+    }
+
     /// Every record of `path` (an entity set or navigation) under `query`,
     /// following `__next`; each page is retried on its own.
     pub async fn get_all(

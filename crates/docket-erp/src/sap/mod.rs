@@ -11,6 +11,7 @@
 mod check;
 mod client;
 mod invoices;
+mod master;
 mod purchasing;
 mod sales;
 mod wire;
@@ -24,7 +25,9 @@ use docket_domain::erp::{
 use rust_decimal::Decimal;
 
 use crate::http::HttpSettings;
-use crate::{BookedQuery, CustomerQuery, Erp, ErpError, SupplierQuery};
+use crate::{BookedQuery, CustomerQuery, Erp, ErpError, MasterData, SupplierQuery};
+
+pub use master::SAFETY_MARGIN;
 
 /// How Docket signs in to SAP.
 #[derive(Debug, Clone)]
@@ -113,6 +116,13 @@ impl Erp for SapErp {
     async fn goods_receipts(&self, po_numbers: &[String]) -> Result<Vec<GoodsReceipt>, ErpError> {
         let items = purchasing::receipt_items(&self.client, po_numbers).await?;
         Ok(items.into_iter().map(|r| r.receipt).collect())
+    }
+
+    async fn master_data(
+        &self,
+        since: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<MasterData, ErpError> {
+        master::master_data(&self.client, since).await
     }
 
     async fn booked_invoices(&self, query: &BookedQuery) -> Result<Vec<BookedInvoice>, ErpError> {

@@ -14,9 +14,9 @@ use crate::{ErpError, SupplierQuery};
 use super::client::Client;
 use super::wire::{self, any_of, expanded, flag, number, text};
 
-const BP: &str = "API_BUSINESS_PARTNER";
-const PO: &str = "API_PURCHASEORDER_PROCESS_SRV";
-const MD: &str = "API_MATERIAL_DOCUMENT_SRV";
+pub(super) const BP: &str = "API_BUSINESS_PARTNER";
+pub(super) const PO: &str = "API_PURCHASEORDER_PROCESS_SRV";
+pub(super) const MD: &str = "API_MATERIAL_DOCUMENT_SRV";
 
 /// Values per `or`-filter: keeps URLs well under gateway limits.
 pub(super) const FILTER_CHUNK: usize = 20;
@@ -68,20 +68,41 @@ pub(super) async fn supplier_candidates(
         ids.insert(text(&b, "BusinessPartner").to_string());
     }
     let ids: Vec<String> = ids.into_iter().collect();
-    let records = by_any(client, BP, "A_Supplier", "Supplier", &ids, &[]).await?;
+    suppliers_by_id(client, &ids, false).await
+}
+
+/// The suppliers with these ids, with their IBANs; a deleted one is left
+/// out, or with `deleted_as_blocked` kept as blocked for posting and
+/// payment (so that a cache drops nothing silently but books nothing on it).
+pub(super) async fn suppliers_by_id(
+    client: &Client,
+    ids: &[String],
+    deleted_as_blocked: bool,
+) -> Result<Vec<Supplier>, ErpError> {
+    let records = by_any(client, BP, "A_Supplier", "Supplier", ids, &[]).await?;
     let banks = by_any(
         client,
         BP,
         "A_BusinessPartnerBank",
         "BusinessPartner",
-        &ids,
+        ids,
         &[],
     )
     .await?;
-    Ok(records
+    Ok(to_suppliers(&records, &banks, deleted_as_blocked))
+}
+
+/// A_Supplier records and their A_BusinessPartnerBank records as suppliers.
+pub(super) fn to_suppliers(
+    records: &[Value],
+    banks: &[Value],
+    deleted_as_blocked: bool,
+) -> Vec<Supplier> {
+    records
         .iter()
-        .filter(|s| !flag(s, "DeletionIndicator"))
+        .filter(|s| deleted_as_blocked || !flag(s, "DeletionIndicator"))
         .map(|s| {
+            let deleted = flag(s, "DeletionIndicator");
             let id = text(s, "Supplier");
             let non_empty = |v: &str| (!v.is_empty()).then(|| v.to_string());
             Supplier {
@@ -97,14 +118,14 @@ pub(super) async fn supplier_candidates(
                     .map(|b| normalize::compact_identifier(text(b, "IBAN")))
                     .collect(),
                 email_domains: Vec::new(),
-                posting_blocked: flag(s, "PostingIsBlocked"),
-                payment_blocked: flag(s, "PaymentIsBlockedForSupplier"),
+                posting_blocked: deleted || flag(s, "PostingIsBlocked"),
+                payment_blocked: deleted || flag(s, "PaymentIsBlockedForSupplier"),
             }
         })
-        .collect())
+        .collect()
 }
 
-fn to_order(
+pub(super) fn to_order(
     client: &Client,
     po: &Value,
     open_only: bool,

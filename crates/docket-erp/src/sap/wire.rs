@@ -21,6 +21,12 @@ pub fn filter_date(day: NaiveDate) -> String {
     format!("datetime'{}T00:00:00'", day.format("%Y-%m-%d"))
 }
 
+/// An instant in a `$filter` on an `Edm.DateTimeOffset` property:
+/// `datetimeoffset'2024-01-31T10:15:00Z'` (whole seconds, rounded down).
+pub fn filter_offset(at: chrono::DateTime<chrono::Utc>) -> String {
+    format!("datetimeoffset'{}'", at.format("%Y-%m-%dT%H:%M:%SZ"))
+}
+
 /// A string literal in a `$filter` (quotes doubled).
 pub fn quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
