@@ -206,6 +206,17 @@ async fn a_changed_receipt_comes_back_with_its_order(version: u32, protocol: Pro
             json!({"vals": {"quantity": 3.0}}),
         )
         .unwrap();
+    // The simulator stamped the write (and the recomputed PO line and order) with its clock.
+    let stamp = s
+        .sim
+        .search_read("stock.move", json!([["id", "=", id]]), &["write_date"])[0]["write_date"]
+        .clone();
+    let at = |op: &str| {
+        s.sim
+            .search_read("stock.move", json!([["write_date", op, stamp]]), &["id"])
+            .len()
+    };
+    assert_eq!((at(">="), at(">"), at("<")), (1, 0, 1));
     let data = s.erp.master_data(Some(watermark)).await.unwrap();
     assert!(!data.complete);
     assert!(data.suppliers.is_empty());
