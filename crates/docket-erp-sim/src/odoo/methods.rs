@@ -107,8 +107,29 @@ fn strings(value: Option<&Value>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Runs `model.method` as the server would.
+/// Runs `model.method` as the server would; a call that changes records
+/// (its own or computed ones) stamps their `write_date` with the server's
+/// clock, whole seconds in UTC as Odoo shows it.
 pub fn run(db: &mut Db, model_name: &str, method: &str, call: Call) -> Result<Value, OdooError> {
+    if !matches!(
+        method,
+        "create" | "write" | "action_post" | "action_confirm"
+    ) {
+        return dispatch(db, model_name, method, call);
+    }
+    let before = db.tables();
+    let model = db.model(model_name)?.name;
+    let written: Vec<(&str, i64)> = if method == "write" {
+        call.ids.iter().map(|id| (model, *id)).collect()
+    } else {
+        Vec::new()
+    };
+    let result = dispatch(db, model_name, method, call);
+    db.stamp(&before, &written, &super::store::now());
+    result
+}
+
+fn dispatch(db: &mut Db, model_name: &str, method: &str, call: Call) -> Result<Value, OdooError> {
     let model = db.model(model_name)?;
     let (takes_ids, params) = signature(model_name, method)?;
     if let Some(unexpected) = call

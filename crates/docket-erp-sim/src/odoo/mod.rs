@@ -81,6 +81,10 @@ impl OdooSim {
         );
         seed::seed(&mut db, snapshot);
         methods::recompute(&mut db);
+        // Seeded records were last written a day before the server started,
+        // so that what a test changes afterwards stands out by `write_date`.
+        let seeded = chrono::Utc::now() - chrono::Duration::days(1);
+        db.stamp_all(&seeded.format(store::DATETIME).to_string());
         Arc::new(OdooSim {
             config,
             db: Mutex::new(db),
@@ -155,6 +159,27 @@ impl OdooSim {
         .ok()
         .and_then(|v| v.as_array().cloned())
         .unwrap_or_default()
+    }
+
+    /// Runs `model.method` as an administrator would (e.g. `write` on a
+    /// `stock.move` or `res.partner.bank`), stamping `write_date` like any call.
+    pub fn call(
+        &self,
+        model: &str,
+        method: &str,
+        ids: &[i64],
+        kwargs: Value,
+    ) -> Result<Value, OdooError> {
+        let mut db = self.lock();
+        methods::run(
+            &mut db,
+            model,
+            method,
+            Call {
+                ids: ids.to_vec(),
+                kwargs: kwargs.as_object().cloned().unwrap_or_default(),
+            },
+        )
     }
 
     fn lock(&self) -> MutexGuard<'_, Db> {

@@ -101,6 +101,7 @@ pub static MODELS: &[Model] = &[
         name: "res.partner",
         description: "Contact",
         fields: &[
+            f("write_date", "datetime"),
             f("name", "char"),
             f("display_name", "char"),
             f("vat", "char"),
@@ -118,6 +119,7 @@ pub static MODELS: &[Model] = &[
         name: "res.partner.bank",
         description: "Bank Accounts",
         fields: &[
+            f("write_date", "datetime"),
             f("display_name", "char"),
             f("acc_number", "char").required("Account Number"),
             f("sanitized_acc_number", "char"),
@@ -127,17 +129,26 @@ pub static MODELS: &[Model] = &[
     Model {
         name: "res.currency",
         description: "Currency",
-        fields: &[f("name", "char"), f("display_name", "char")],
+        fields: &[
+            f("write_date", "datetime"),
+            f("name", "char"),
+            f("display_name", "char"),
+        ],
     },
     Model {
         name: "uom.uom",
         description: "Product Unit of Measure",
-        fields: &[f("name", "char"), f("display_name", "char")],
+        fields: &[
+            f("write_date", "datetime"),
+            f("name", "char"),
+            f("display_name", "char"),
+        ],
     },
     Model {
         name: "account.tax",
         description: "Tax",
         fields: &[
+            f("write_date", "datetime"),
             f("name", "char"),
             f("display_name", "char"),
             f("amount", "float"),
@@ -149,6 +160,7 @@ pub static MODELS: &[Model] = &[
         name: "product.product",
         description: "Product Variant",
         fields: &[
+            f("write_date", "datetime"),
             f("name", "char"),
             f("display_name", "char"),
             f("default_code", "char"),
@@ -164,6 +176,7 @@ pub static MODELS: &[Model] = &[
         name: "purchase.order",
         description: "Purchase Order",
         fields: &[
+            f("write_date", "datetime"),
             f("name", "char"),
             f("display_name", "char"),
             m2o("partner_id", "res.partner").required("Vendor"),
@@ -182,6 +195,7 @@ pub static MODELS: &[Model] = &[
         name: "purchase.order.line",
         description: "Purchase Order Line",
         fields: &[
+            f("write_date", "datetime"),
             f("display_name", "char"),
             m2o("order_id", "purchase.order").required("Order Reference"),
             m2o("product_id", "product.product"),
@@ -201,6 +215,7 @@ pub static MODELS: &[Model] = &[
         name: "stock.picking",
         description: "Transfer",
         fields: &[
+            f("write_date", "datetime"),
             f("name", "char"),
             f("display_name", "char"),
             f("state", "selection"),
@@ -214,6 +229,7 @@ pub static MODELS: &[Model] = &[
         name: "stock.move",
         description: "Stock Move",
         fields: &[
+            f("write_date", "datetime"),
             f("display_name", "char"),
             m2o("purchase_line_id", "purchase.order.line"),
             m2o("product_id", "product.product"),
@@ -232,6 +248,7 @@ pub static MODELS: &[Model] = &[
         name: "account.move",
         description: "Journal Entry",
         fields: &[
+            f("write_date", "datetime"),
             f("name", "char"),
             f("display_name", "char"),
             f("move_type", "selection"),
@@ -251,6 +268,7 @@ pub static MODELS: &[Model] = &[
         name: "account.move.line",
         description: "Journal Item",
         fields: &[
+            f("write_date", "datetime"),
             f("display_name", "char"),
             m2o("move_id", "account.move").required("Journal Entry"),
             m2o("product_id", "product.product"),
@@ -267,6 +285,7 @@ pub static MODELS: &[Model] = &[
         name: "sale.order",
         description: "Sales Order",
         fields: &[
+            f("write_date", "datetime"),
             f("name", "char"),
             f("display_name", "char"),
             m2o("partner_id", "res.partner").required("Customer"),
@@ -283,6 +302,7 @@ pub static MODELS: &[Model] = &[
         name: "sale.order.line",
         description: "Sales Order Line",
         fields: &[
+            f("write_date", "datetime"),
             f("display_name", "char"),
             m2o("order_id", "sale.order").required("Order Reference"),
             m2o("product_id", "product.product"),

@@ -16,6 +16,17 @@ use super::schema::{Field, Model, Schema};
 /// One record: field (19 name) → stored value.
 pub type Record = Map<String, Value>;
 
+/// Every record of every model, by model and id.
+pub type Tables = BTreeMap<&'static str, BTreeMap<i64, Record>>;
+
+/// Odoo's datetime format (UTC, whole seconds).
+pub const DATETIME: &str = "%Y-%m-%d %H:%M:%S";
+
+/// The server's clock as Odoo writes it (`write_date`).
+pub fn now() -> String {
+    chrono::Utc::now().format(DATETIME).to_string()
+}
+
 /// Every record of every model.
 #[derive(Debug)]
 pub struct Db {
@@ -23,7 +34,7 @@ pub struct Db {
     pub schema: Schema,
     /// The user calls run as (for error messages).
     pub uid: i64,
-    tables: BTreeMap<&'static str, BTreeMap<i64, Record>>,
+    tables: Tables,
     /// (model, operation) pairs the user's groups do not grant.
     denied: BTreeSet<(String, String)>,
 }
@@ -75,6 +86,34 @@ impl Db {
         };
         table.insert(id, record);
         id
+    }
+
+    /// A copy of every record, to find what a call changes ([`Db::stamp`]).
+    pub fn tables(&self) -> Tables {
+        self.tables.clone()
+    }
+
+    /// Sets `write_date` to `at` on every record created or changed since
+    /// `before` (stored computed fields included) and on `written`, as
+    /// Odoo's ORM does on every create, write and recompute.
+    pub fn stamp(&mut self, before: &Tables, written: &[(&str, i64)], at: &str) {
+        for (model, table) in &mut self.tables {
+            let old = before.get(model);
+            for (id, record) in table.iter_mut() {
+                let changed = old.and_then(|t| t.get(id)) != Some(&*record)
+                    || written.contains(&(*model, *id));
+                if changed {
+                    record.insert("write_date".into(), json!(at));
+                }
+            }
+        }
+    }
+
+    /// Sets `write_date` to `at` on every record (seeding).
+    pub fn stamp_all(&mut self, at: &str) {
+        for record in self.tables.values_mut().flat_map(BTreeMap::values_mut) {
+            record.insert("write_date".into(), json!(at));
+        }
     }
 
     /// A stored record.

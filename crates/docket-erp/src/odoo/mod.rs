@@ -13,6 +13,7 @@
 //! prices are list prices.
 
 mod check;
+mod master;
 mod numbering;
 mod read;
 mod transport;
@@ -210,6 +211,13 @@ impl Erp for OdooErp {
 
     async fn goods_receipts(&self, po_numbers: &[String]) -> Result<Vec<GoodsReceipt>, ErpError> {
         self.receipts(po_numbers).await
+    }
+
+    async fn master_data(
+        &self,
+        since: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<crate::MasterData, ErpError> {
+        self.master(since).await
     }
 
     async fn booked_invoices(&self, query: &BookedQuery) -> Result<Vec<BookedInvoice>, ErpError> {

@@ -66,7 +66,7 @@ fn currency(v: &Value, what: &str) -> Result<Currency, ErpError> {
         .map_err(|_| ErpError::Permanent(format!("Odoo {what}: unknown currency {v}")))
 }
 
-fn ids(records: &[Value], field: &str) -> Vec<i64> {
+pub(super) fn ids(records: &[Value], field: &str) -> Vec<i64> {
     let set: BTreeSet<i64> = records
         .iter()
         .filter_map(|r| {
@@ -196,7 +196,16 @@ impl OdooErp {
         let partners = self
             .partners("supplier_rank", exact, query.name.as_deref())
             .await?;
-        let partner_ids = ids(&partners, "id");
+        self.supplier_list(&partners).await
+    }
+
+    /// Suppliers from `res.partner` records (`name`, `vat`, `email`,
+    /// `country_code`), with their bank accounts.
+    pub(super) async fn supplier_list(
+        &self,
+        partners: &[Value],
+    ) -> Result<Vec<Supplier>, ErpError> {
+        let partner_ids = ids(partners, "id");
         let mut ibans: BTreeMap<i64, Vec<String>> = BTreeMap::new();
         if !partner_ids.is_empty() {
             let domain = json!([["partner_id", "in", partner_ids]]);
@@ -393,6 +402,14 @@ impl OdooErp {
             ["purchase_line_id.order_id.name", "in", po_numbers],
             ["state", "=", "done"]
         ]);
+        self.receipts_where(domain).await
+    }
+
+    /// Stock moves matching `domain` as receipts, their PO lines numbered.
+    pub(super) async fn receipts_where(
+        &self,
+        domain: Value,
+    ) -> Result<Vec<GoodsReceipt>, ErpError> {
         let fields = [
             "purchase_line_id",
             "quantity",
@@ -403,8 +420,12 @@ impl OdooErp {
         let moves = self
             .search_read("stock.move", domain, &fields, "date, id")
             .await?;
+        let lines: BTreeSet<i64> = moves
+            .iter()
+            .filter_map(|m| m2o(&m["purchase_line_id"]))
+            .collect();
         let numbers = self
-            .line_numbers(json!([["order_id.name", "in", po_numbers]]), &[])
+            .line_numbers_around(&lines.into_iter().collect::<Vec<_>>())
             .await?;
         moves
             .iter()
