@@ -120,6 +120,28 @@ impl ExactSim {
         })
     }
 
+    /// Sets `field` of the records at `path` whose `key_field` is `key`,
+    /// as a user editing them in Exact would (their `Modified` moves);
+    /// how many records changed.
+    pub fn update(
+        &self,
+        path: &str,
+        key_field: &str,
+        key: &Value,
+        field: &str,
+        value: Value,
+    ) -> usize {
+        let mut db = locked(&self.shared.db);
+        schema::entity(path).map_or(0, |e| db.update(e, key_field, key, field, value))
+    }
+
+    /// Posts a goods receipt of `quantity` on line `line` of purchase order
+    /// `order` (a new receipt; the PO line and the order change with it);
+    /// its receipt number, or `None` for an unknown PO line.
+    pub fn receive_goods(&self, order: &str, line: &str, quantity: f64) -> Option<i64> {
+        locked(&self.shared.db).receive(order, line, quantity)
+    }
+
     /// Refreshes granted and refused so far.
     pub fn refreshes(&self) -> (u32, u32) {
         let auth = locked(&self.shared.auth);

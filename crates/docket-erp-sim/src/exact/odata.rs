@@ -111,6 +111,19 @@ pub fn date_millis(text: &str) -> Option<i64> {
         .map(|d| d.and_utc().timestamp_millis())
 }
 
+/// Milliseconds of a `datetime'…'` filter literal: a day, or a day and
+/// time of day to the millisecond (`2026-11-21T22:37:17.123`, UTC, an
+/// optional `Z`), so that `Modified gt datetime'…'` compares as precisely
+/// as Exact does.
+pub fn datetime_millis(text: &str) -> Option<i64> {
+    let trimmed = text.trim_end_matches('Z');
+    if trimmed.len() > 10 {
+        let at = chrono::NaiveDateTime::parse_from_str(trimmed, "%Y-%m-%dT%H:%M:%S%.f").ok()?;
+        return Some(at.and_utc().timestamp_millis());
+    }
+    date_millis(trimmed)
+}
+
 impl ListQuery {
     /// Parses the query string of a list request on `entity`.
     pub fn parse(entity: &Entity, raw: &str) -> Result<ListQuery, String> {
@@ -234,7 +247,7 @@ fn parse_comparison(entity: &Entity, term: &str) -> Result<Comparison, String> {
         ),
         Kind::Date => {
             let day = quoted("datetime").ok_or_else(incompatible)?;
-            Value::from(date_millis(&day).ok_or_else(incompatible)?)
+            Value::from(datetime_millis(&day).ok_or_else(incompatible)?)
         }
         Kind::Bool => match literal {
             "true" => Value::Bool(true),
@@ -305,5 +318,24 @@ mod tests {
         assert!(refused("$filter=substringof('a',Name)&$select=ID").contains("not supported"));
         assert!(refused("$filter=Name eq 'x'").contains("mandatory"));
         assert!(refused("$select=ID&$orderby=Name").contains("not supported"));
+    }
+
+    #[test]
+    fn datetime_literals_compare_to_the_millisecond() {
+        let q = ListQuery::parse(
+            &ACCOUNTS,
+            "$filter=Modified%20gt%20datetime'2026-11-21T22:37:17.123'&$select=ID",
+        )
+        .unwrap();
+        let at = datetime_millis("2026-11-21T22:37:17.123Z").unwrap();
+        let mut row = Map::new();
+        row.insert("Modified".into(), format!("/Date({at})/").into());
+        assert!(!q.admits(&row));
+        row.insert("Modified".into(), format!("/Date({})/", at + 1).into());
+        assert!(q.admits(&row));
+        assert_eq!(
+            datetime_millis("2026-11-21"),
+            datetime_millis("2026-11-21T00:00:00")
+        );
     }
 }

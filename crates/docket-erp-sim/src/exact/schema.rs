@@ -62,6 +62,7 @@ pub const ACCOUNTS: Entity = Entity {
         ("IsSupplier", Bool),
         ("IsSales", Bool),
         ("Blocked", Bool),
+        ("Modified", Date),
     ],
 };
 
@@ -77,6 +78,7 @@ pub const BANK_ACCOUNTS: Entity = Entity {
         ("IBAN", Str),
         ("Main", Bool),
         ("Blocked", Bool),
+        ("Modified", Date),
     ],
 };
 
@@ -96,6 +98,7 @@ pub const PURCHASE_ORDERS: Entity = Entity {
         ("OrderStatus", Int),
         ("ReceiptStatus", Int),
         ("InvoiceStatus", Int),
+        ("Modified", Date),
     ],
 };
 
@@ -119,6 +122,7 @@ pub const PURCHASE_ORDER_LINES: Entity = Entity {
         ("AmountFC", Num),
         ("VATPercentage", Num),
         ("Unit", Str),
+        ("Modified", Date),
     ],
 };
 
@@ -132,6 +136,7 @@ pub const GOODS_RECEIPTS: Entity = Entity {
         ("ReceiptNumber", Int),
         ("ReceiptDate", Date),
         ("Supplier", Guid),
+        ("Modified", Date),
     ],
 };
 
@@ -148,6 +153,7 @@ pub const GOODS_RECEIPT_LINES: Entity = Entity {
         ("PurchaseOrderLineID", Guid),
         ("PurchaseOrderNumber", Int),
         ("QuantityReceived", Num),
+        ("Modified", Date),
     ],
 };
 

@@ -8,6 +8,12 @@
 //! `UnitPrice`; VAT percentages are fractions (`0.19`) as Exact writes them.
 //! Booked invoices with PO-line links become `purchase/PurchaseInvoices`,
 //! the others (and reversed ones) `purchaseentry/PurchaseEntries`.
+//!
+//! Every record of an entity with `Modified` is stamped with the time it
+//! was written (seeding included) and again whenever it changes: a PO line
+//! whose received or invoiced quantity moves, and its purchase order with
+//! it (Exact's receipt and invoice statuses live on the order). Stamps
+//! never go backwards, so that `Modified gt` never misses a later change.
 
 use std::collections::HashMap;
 
@@ -30,6 +36,8 @@ pub const CREDIT_TYPE: i64 = 8034;
 pub struct Db {
     tables: HashMap<&'static str, Vec<Map<String, Value>>>,
     guids: u64,
+    /// The last `Modified` stamp given (Unix ms).
+    stamped: i64,
 }
 
 /// `Account.Code`: 18 characters, right-aligned with leading spaces.
@@ -71,9 +79,59 @@ impl Db {
         self.tables.entry(entity.path).or_default()
     }
 
-    /// Adds a record.
+    /// A `Modified` stamp for now: the clock's milliseconds, never before
+    /// the previous stamp (stamps may repeat: many records change in one
+    /// millisecond, as in Exact; running ahead of the clock would hide
+    /// changes from a watermark taken by the clock).
+    pub fn stamp(&mut self) -> Value {
+        let now = chrono::Utc::now().timestamp_millis();
+        self.stamped = now.max(self.stamped);
+        Value::String(format!("/Date({})/", self.stamped))
+    }
+
+    /// Adds a record, stamped if its entity has `Modified`.
     pub fn insert(&mut self, entity: &Entity, record: Value) {
-        self.rows_mut(entity).push(row(record));
+        let mut record = row(record);
+        if entity.kind("Modified").is_some() {
+            let stamp = self.stamp();
+            record.insert("Modified".into(), stamp);
+        }
+        self.rows_mut(entity).push(record);
+    }
+
+    /// Sets `field` of the records of `entity` whose `key_field` is
+    /// `key`, stamping them; how many changed.
+    pub fn update(
+        &mut self,
+        entity: &Entity,
+        key_field: &str,
+        key: &Value,
+        field: &str,
+        value: Value,
+    ) -> usize {
+        let stamp = self.stamp();
+        let stamped = entity.kind("Modified").is_some();
+        let mut changed = 0;
+        for r in self.rows_mut(entity) {
+            if r.get(key_field) == Some(key) {
+                r.insert(field.into(), value.clone());
+                if stamped {
+                    r.insert("Modified".into(), stamp.clone());
+                }
+                changed += 1;
+            }
+        }
+        changed
+    }
+
+    /// Stamps the records of `entity` whose `key_field` is `key` as changed now.
+    fn touch(&mut self, entity: &Entity, key_field: &str, key: &Value) {
+        let stamp = self.stamp();
+        for r in self.rows_mut(entity) {
+            if r.get(key_field) == Some(key) {
+                r.insert("Modified".into(), stamp.clone());
+            }
+        }
     }
 
     /// The first record of `entity` whose `field` is `value`.
@@ -229,16 +287,54 @@ impl Db {
             .find(|l| l["PurchaseOrderID"] == po["PurchaseOrderID"] && l["LineNumber"] == int(line))
     }
 
-    /// Adds `quantity` to a PO line's `field` (`ReceivedQuantity`, `InvoicedQuantity`).
+    /// Adds `quantity` to a PO line's `field` (`ReceivedQuantity`,
+    /// `InvoicedQuantity`), stamping the line and its purchase order.
     pub fn add_to_line(&mut self, line_id: &Value, field: &str, quantity: f64) {
-        if let Some(line) = self
+        let Some(line) = self
             .rows_mut(&schema::PURCHASE_ORDER_LINES)
             .iter_mut()
             .find(|l| l["ID"] == *line_id)
-        {
-            let now = line.get(field).and_then(Value::as_f64).unwrap_or(0.0);
-            line.insert(field.into(), Value::from(now + quantity));
-        }
+        else {
+            return;
+        };
+        let now = line.get(field).and_then(Value::as_f64).unwrap_or(0.0);
+        line.insert(field.into(), Value::from(now + quantity));
+        let order = line["PurchaseOrderID"].clone();
+        self.touch(&schema::PURCHASE_ORDER_LINES, "ID", line_id);
+        self.touch(&schema::PURCHASE_ORDERS, "PurchaseOrderID", &order);
+    }
+
+    /// Posts a goods receipt of `quantity` on a PO line: a receipt header
+    /// numbered after the highest, its line, and the line's received
+    /// quantity raised. `None` when the PO line does not exist.
+    pub fn receive(&mut self, order: &str, line: &str, quantity: f64) -> Option<i64> {
+        let ordered = self.po_line(order, line)?.clone();
+        let po = self
+            .find(
+                &schema::PURCHASE_ORDERS,
+                "PurchaseOrderID",
+                &ordered["PurchaseOrderID"],
+            )?
+            .clone();
+        let number = self.next_number(&schema::GOODS_RECEIPTS, "ReceiptNumber", 1);
+        let header = self.guid();
+        let today = date_value(chrono::Utc::now().date_naive());
+        self.insert(
+            &schema::GOODS_RECEIPTS,
+            json!({"ID": header, "ReceiptNumber": number, "ReceiptDate": today,
+                   "Supplier": po["Supplier"]}),
+        );
+        let id = self.guid();
+        self.insert(
+            &schema::GOODS_RECEIPT_LINES,
+            json!({"ID": id, "GoodsReceiptID": header, "LineNumber": 1,
+                   "PurchaseOrderID": ordered["PurchaseOrderID"],
+                   "PurchaseOrderLineID": ordered["ID"],
+                   "PurchaseOrderNumber": po["OrderNumber"],
+                   "QuantityReceived": quantity}),
+        );
+        self.add_to_line(&ordered["ID"], "ReceivedQuantity", quantity);
+        Some(number)
     }
 
     fn seed_receipts(&mut self, snapshot: &ErpSnapshot) {
@@ -359,10 +455,12 @@ impl Db {
             })
             .map(|l| l["PurchaseOrderID"].clone())
             .collect();
+        let stamp = self.stamp();
         for po in self.rows_mut(&schema::PURCHASE_ORDERS) {
             if po["InvoiceStatus"].as_i64() == Some(10) && invoiced.contains(&po["PurchaseOrderID"])
             {
                 po.insert("InvoiceStatus".into(), 20.into());
+                po.insert("Modified".into(), stamp.clone());
             }
         }
     }

@@ -291,8 +291,8 @@ impl Client {
         Ok(*division)
     }
 
-    /// Every record of `path` passing `filter`, with the `select`ed fields,
-    /// following `__next` page by page.
+    /// Every record of `path` passing `filter` (`""`: every record), with
+    /// the `select`ed fields, following `__next` page by page.
     pub async fn list(
         &self,
         path: &str,
@@ -300,9 +300,13 @@ impl Client {
         select: &str,
     ) -> Result<Vec<Value>, ErpError> {
         let division = self.division().await?;
+        let mut params = vec![("$select", select)];
+        if !filter.is_empty() {
+            params.insert(0, ("$filter", filter));
+        }
         let first = reqwest::Url::parse_with_params(
             &format!("{}/api/v1/{division}/{path}", self.base()),
-            [("$filter", filter), ("$select", select)],
+            params,
         )
         .map_err(|e| ErpError::Permanent(format!("Exact URL: {e}")))?;
         let mut url = Some(first.to_string());

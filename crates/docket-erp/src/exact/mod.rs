@@ -1,7 +1,8 @@
 //! The Exact Online adapter: REST (`/api/v1/{division}/…`) with OAuth2
 //! tokens shared through a [`TokenStore`] ([`tokens`]), client-side rate
 //! limiting and `__next` paging ([`client`]), the purchase side and booking
-//! ([`purchase`]) and the sales side ([`sales`]).
+//! ([`purchase`]), the sales side ([`sales`]) and master data for Docket's
+//! cache, filtered by Exact's `Modified` stamps ([`master`]).
 //!
 //! Ids: a supplier's or customer's id is its `Account.Code` without the
 //! padding (Exact's account number), a PO number its `OrderNumber`, a
@@ -11,6 +12,7 @@
 
 mod check;
 mod client;
+mod master;
 mod purchase;
 mod sales;
 pub mod tokens;
@@ -30,7 +32,7 @@ use docket_domain::{Currency, DocumentKind};
 pub use tokens::{FileTokenStore, MemoryTokenStore, TokenPair, TokenStore};
 
 use crate::http::{HttpSettings, with_retries};
-use crate::{BookedQuery, CustomerQuery, Erp, ErpError, SupplierQuery};
+use crate::{BookedQuery, CustomerQuery, Erp, ErpError, MasterData, SupplierQuery};
 
 /// How to reach one Exact division.
 #[derive(Debug, Clone)]
@@ -55,6 +57,13 @@ pub struct ExactSettings {
     pub refresh_after: Duration,
     /// The longest wait for a rate-limit reset before giving up as transient.
     pub max_rate_wait: Duration,
+    /// How far before the client's clock a master-data answer's `as_of`
+    /// is put. Exact has no server-time endpoint to read its own clock
+    /// from, so the watermark is the client's time minus this margin:
+    /// enough to cover clock skew between this host and Exact's servers
+    /// and records committed while the reads run. Too large only means
+    /// some records are read twice; too small loses changes.
+    pub clock_margin: Duration,
     /// Time-outs and retries.
     pub http: HttpSettings,
 }
@@ -72,6 +81,7 @@ impl Default for ExactSettings {
             currency: Currency::EUR,
             refresh_after: Duration::from_secs(570),
             max_rate_wait: Duration::from_secs(65),
+            clock_margin: Duration::from_secs(300),
             http: HttpSettings::default(),
         }
     }
@@ -161,6 +171,13 @@ impl Erp for ExactErp {
 
     async fn goods_receipts(&self, po_numbers: &[String]) -> Result<Vec<GoodsReceipt>, ErpError> {
         self.receipts(po_numbers).await
+    }
+
+    async fn master_data(
+        &self,
+        since: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<MasterData, ErpError> {
+        self.master(since).await
     }
 
     async fn booked_invoices(&self, query: &BookedQuery) -> Result<Vec<BookedInvoice>, ErpError> {

@@ -24,9 +24,9 @@ use super::ExactErp;
 use super::wire::{account_code, date, decimal, flag, guid, number, opt, quote, text};
 use crate::{ErpError, SupplierQuery};
 
-const ACCOUNT: &str = "ID,Code,Name,VATNumber,Country,Website,Blocked";
-const ORDER: &str = "PurchaseOrderID,OrderNumber,Supplier,SupplierCode,OrderDate,Currency,OrderStatus,InvoiceStatus";
-const ORDER_LINE: &str = "ID,PurchaseOrderID,LineNumber,ItemCode,SupplierItemCode,Description,Quantity,UnitPrice,VATPercentage,Unit";
+pub(super) const ACCOUNT: &str = "ID,Code,Name,VATNumber,Country,Website,Blocked";
+pub(super) const ORDER: &str = "PurchaseOrderID,OrderNumber,Supplier,SupplierCode,OrderDate,Currency,OrderStatus,InvoiceStatus";
+pub(super) const ORDER_LINE: &str = "ID,PurchaseOrderID,LineNumber,ItemCode,SupplierItemCode,Description,Quantity,UnitPrice,VATPercentage,Unit";
 const INVOICE: &str =
     "ID,EntryNumber,Supplier,InvoiceDate,YourRef,Currency,Amount,Type,Description";
 const ENTRY: &str =
@@ -36,6 +36,27 @@ const ENTRY: &str =
 const INVOICE_TYPE: i64 = 8033;
 const CREDIT_TYPE: i64 = 8034;
 const ENTRY_CREDIT_TYPE: i64 = 21;
+
+/// A supplier from its `Account` row and its `BankAccounts` rows: IBANs,
+/// and a payment block when every bank account is blocked.
+pub(super) fn supplier_of(account: &Value, banks: &[Value]) -> Supplier {
+    Supplier {
+        id: text(account, "Code"),
+        name: text(account, "Name"),
+        vat_id: opt(account, "VATNumber"),
+        tax_number: None,
+        country: opt(account, "Country"),
+        ibans: banks.iter().map(|b| text(b, "BankAccount")).collect(),
+        email_domains: opt(account, "Website").into_iter().collect(),
+        posting_blocked: flag(account, "Blocked"),
+        payment_blocked: !banks.is_empty() && banks.iter().all(|b| flag(b, "Blocked")),
+    }
+}
+
+/// Whether a purchase order row is closed: fully invoiced, or cancelled.
+pub(super) fn closed(row: &Value) -> bool {
+    row["InvoiceStatus"].as_i64() >= Some(30) || row["OrderStatus"].as_i64() == Some(40)
+}
 
 impl ExactErp {
     /// The GUID of the supplier with this number.
@@ -63,17 +84,7 @@ impl ExactErp {
             .client
             .list("crm/BankAccounts", &filter, "BankAccount,Blocked")
             .await?;
-        Ok(Supplier {
-            id: text(account, "Code"),
-            name: text(account, "Name"),
-            vat_id: opt(account, "VATNumber"),
-            tax_number: None,
-            country: opt(account, "Country"),
-            ibans: banks.iter().map(|b| text(b, "BankAccount")).collect(),
-            email_domains: opt(account, "Website").into_iter().collect(),
-            posting_blocked: flag(account, "Blocked"),
-            payment_blocked: !banks.is_empty() && banks.iter().all(|b| flag(b, "Blocked")),
-        })
+        Ok(supplier_of(account, &banks))
     }
 
     pub(super) async fn suppliers_matching(
@@ -132,16 +143,21 @@ impl ExactErp {
 
     async fn order(&self, row: &Value) -> Result<PurchaseOrder, ErpError> {
         let lines = self.lines_of(&text(row, "PurchaseOrderID")).await?;
-        Ok(PurchaseOrder {
+        let division = self.client.division().await?;
+        Ok(self.order_of(row, &lines, division))
+    }
+
+    /// A purchase order from its row and its line rows.
+    pub(super) fn order_of(&self, row: &Value, lines: &[Value], division: i64) -> PurchaseOrder {
+        PurchaseOrder {
             number: text(row, "OrderNumber"),
             supplier_id: text(row, "SupplierCode"),
             order_date: date(row, "OrderDate").unwrap_or_default(),
             currency: docket_domain::Currency::parse(&text(row, "Currency"))
                 .unwrap_or(self.settings().currency),
-            company: Some(self.client.division().await?.to_string()),
+            company: Some(division.to_string()),
             planned_delivery_costs: None,
-            closed: row["InvoiceStatus"].as_i64() >= Some(30)
-                || row["OrderStatus"].as_i64() == Some(40),
+            closed: closed(row),
             lines: lines
                 .iter()
                 .map(|l| PurchaseOrderLine {
@@ -160,7 +176,7 @@ impl ExactErp {
                     unit_conversions: Vec::new(),
                 })
                 .collect(),
-        })
+        }
     }
 
     /// The PO rows for a number (Exact's OrderNumber is an integer; others do not exist there).
