@@ -138,3 +138,83 @@ async fn the_cached_erp_answers_like_the_sandbox_for_every_fixture() {
         }
     }
 }
+
+/// `docket erp sync` over a real adapter: the Odoo adapter against its
+/// simulator seeded from the fixtures (JSON-2, Odoo 19). A full sync copies
+/// the suppliers and open orders; after one supplier's bank account changes
+/// in Odoo, the incremental sync updates that supplier and nothing else.
+#[tokio::test]
+async fn an_incremental_sync_over_odoo_brings_only_the_changed_supplier() {
+    use docket_erp::http::HttpSettings;
+    use docket_erp::odoo::{OdooErp, OdooSettings, Protocol};
+    use docket_erp_sim::faults::Faults;
+    use docket_erp_sim::odoo::{OdooConfig, OdooSim};
+    use serde_json::json;
+
+    let data = seed();
+    let (running, sim) = OdooSim::serve(&data, OdooConfig::default(), Faults::new())
+        .await
+        .unwrap();
+    let c = sim.config();
+    let odoo = OdooErp::new(OdooSettings {
+        base_url: running.base_url(),
+        database: c.database.clone(),
+        login: c.login.clone(),
+        api_key: c.api_key.clone(),
+        protocol: Protocol::Auto,
+        http: HttpSettings {
+            timeout: std::time::Duration::from_secs(5),
+            attempts: 2,
+            backoff: std::time::Duration::from_millis(10),
+        },
+    })
+    .unwrap();
+    let store = SqliteStore::in_memory().await.unwrap();
+
+    let first = sync(&odoo, &store, false, &mut quiet).await.unwrap();
+    assert!(first.full);
+    assert_eq!(first.suppliers.added, data.suppliers.len() as u64);
+    // Odoo counts a fully invoiced order as no longer open (invoice_status
+    // "invoiced"), where the sandbox's fixtures only know `closed`.
+    let open = odoo.master_data(None).await.unwrap().purchase_orders.len();
+    assert!(open > 0);
+    assert_eq!(first.purchase_orders.added, open as u64);
+
+    let second = sync(&odoo, &store, false, &mut quiet).await.unwrap();
+    assert!(!second.full);
+    assert_eq!(second.suppliers, Counts::default(), "nothing changed");
+
+    let supplier = &data.suppliers[0];
+    let partner: i64 = supplier.id.parse().unwrap();
+    let banks = sim.search_read(
+        "res.partner.bank",
+        json!([["partner_id", "=", partner]]),
+        &["id"],
+    );
+    let bank = banks[0]["id"].as_i64().unwrap();
+    let vals = json!({"vals": {"acc_number": "NL02 ABNA 0123 4567 89",
+        "sanitized_acc_number": "NL02ABNA0123456789"}});
+    sim.call("res.partner.bank", "write", &[bank], vals)
+        .unwrap();
+
+    let third = sync(&odoo, &store, false, &mut quiet).await.unwrap();
+    assert_eq!(
+        third.suppliers,
+        Counts {
+            updated: 1,
+            ..Counts::default()
+        },
+        "only the supplier whose bank account changed"
+    );
+    let cached = CachedErp::new(Arc::new(odoo), Arc::new(store));
+    let found = cached
+        .supplier_candidates(&SupplierQuery {
+            ibans: vec!["NL02ABNA0123456789".into()],
+            ..SupplierQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].id, supplier.id);
+    drop(running);
+}
