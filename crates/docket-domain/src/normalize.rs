@@ -19,6 +19,23 @@ pub fn compact_identifier(id: &str) -> String {
         .collect()
 }
 
+/// Whether two PO line numbers are the same line: ERPs write `10` and
+/// `00010` for one line (SAP pads to five places), so numbers compare as
+/// numbers; anything else compares as written.
+pub fn same_line_number(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim(), b.trim());
+    match (a.parse::<u64>(), b.parse::<u64>()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// Similarity (0-1, Jaro-Winkler) of two company names after
+/// [`company_name`]: what supplier and customer candidates are judged by.
+pub fn company_name_similarity(a: &str, b: &str) -> f64 {
+    strsim::jaro_winkler(&company_name(a), &company_name(b))
+}
+
 /// Normalises a company name for similarity: lower case, legal forms and punctuation removed.
 pub fn company_name(name: &str) -> String {
     const LEGAL_FORMS: &[&str] = &[
@@ -56,6 +73,15 @@ mod tests {
             compact_identifier("NL91 ABNA 0417 1643 00"),
             "NL91ABNA0417164300"
         );
+    }
+
+    #[test]
+    fn line_numbers_compare_as_numbers() {
+        assert!(same_line_number("00010", "10"));
+        assert!(same_line_number(" 10 ", "10"));
+        assert!(!same_line_number("100", "10"));
+        assert!(same_line_number("A1", "A1"));
+        assert!(!same_line_number("A1", "A01"));
     }
 
     #[test]

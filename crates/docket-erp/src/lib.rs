@@ -79,9 +79,20 @@ impl SupplierQuery {
         let by_name = self
             .name
             .as_deref()
-            .is_some_and(|n| sandbox::similar_names(n, &s.name));
+            .is_some_and(|n| similar_names(n, &s.name));
         by_vat || by_iban || by_domain || by_name
     }
+}
+
+/// Name similarity (Jaro-Winkler on normalised names) above which a
+/// supplier or customer is a candidate.
+const NAME_CANDIDATE_SIMILARITY: f64 = 0.85;
+
+/// Whether a name read from a document is close enough to a master
+/// record's to make the record a candidate (every adapter that searches by
+/// name filters with this).
+pub(crate) fn similar_names(read: &str, recorded: &str) -> bool {
+    normalize::company_name_similarity(read, recorded) >= NAME_CANDIDATE_SIMILARITY
 }
 
 /// What is known of a customer from an order, to find candidates in the ERP.

@@ -91,7 +91,8 @@ pub fn judge(
 ) {
     let mut total = Decimal::ZERO;
     let mut charge_lines = Vec::new();
-    for &i in &result.unpaired.clone() {
+    let unpaired = std::mem::take(&mut result.unpaired);
+    for &i in &unpaired {
         let line = &doc.lines[i];
         let n = line_no(i);
         match charge_amount(line) {

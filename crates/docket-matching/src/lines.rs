@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use docket_domain::erp::{BookedInvoice, BookedLine, PurchaseOrder, PurchaseOrderLine};
-use docket_domain::normalize::compact_identifier;
+use docket_domain::normalize::{compact_identifier, same_line_number};
 use docket_domain::{DocumentKind, Line, LineCheck, LineExplanation, Reason, ReasonCode};
 use rust_decimal::Decimal;
 
@@ -56,11 +56,6 @@ pub struct LineResult {
     pub booking: Vec<BookedLine>,
     /// Document lines (0-based) that pair with no PO line.
     pub unpaired: Vec<usize>,
-}
-
-/// Whether two line numbers are the same (`00010` and `10`).
-pub(crate) fn same_line_number(a: &str, b: &str) -> bool {
-    a.trim().trim_start_matches('0') == b.trim().trim_start_matches('0')
 }
 
 fn words(text: &str) -> Vec<String> {
@@ -354,6 +349,7 @@ fn judge_line(
             (quantity * pr / po_line.price_unit).round_dp(2)
         }),
     };
+    let price_rule = cx.policy.tolerance(Dimension::UnitPrice, &p.key);
     let mut book_at_po_value = false;
     let price_check = match price {
         None => {
@@ -368,7 +364,7 @@ fn judge_line(
             }
         }
         Some(price) => {
-            let rule = cx.policy.tolerance(Dimension::UnitPrice, &p.key);
+            let rule = &price_rule;
             let variance = Variance {
                 difference: price - po_line.unit_price,
                 reference: po_line.unit_price,
@@ -379,7 +375,7 @@ fn judge_line(
                 money_text(price),
                 money_text(po_line.unit_price)
             );
-            let check = judge(&rule, variance, &p, said, ReasonCode::PriceVariance, result);
+            let check = judge(rule, variance, &p, said, ReasonCode::PriceVariance, result);
             book_at_po_value |=
                 check.state == LineCheck::WithinTolerance && rule.action == Action::BookDifference;
             tolerances.push(rule.describe());
@@ -434,13 +430,10 @@ fn judge_line(
         ));
         tolerances.push(cap.describe());
     }
-    let difference_account = [
-        &amount_rule,
-        &cx.policy.tolerance(Dimension::UnitPrice, &p.key),
-    ]
-    .into_iter()
-    .find(|r| r.action == Action::BookDifference)
-    .and_then(|r| r.account.clone());
+    let difference_account = [&amount_rule, &price_rule]
+        .into_iter()
+        .find(|r| r.action == Action::BookDifference)
+        .and_then(|r| r.account.clone());
     let booked_amount = if book_at_po_value { expected } else { amount };
     result.booking.push(BookedLine {
         purchase_order: order.number.clone(),
@@ -718,12 +711,6 @@ pub(crate) fn unmatched(n: u32, line: &Line) -> LineExplanation {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn line_numbers_compare_without_padding() {
-        assert!(same_line_number("00010", "10"));
-        assert!(!same_line_number("100", "10"));
-    }
 
     #[test]
     fn descriptions_compare_by_words_and_characters() {

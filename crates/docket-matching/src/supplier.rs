@@ -8,7 +8,7 @@
 //! candidates that came close and why.
 
 use docket_domain::erp::Supplier;
-use docket_domain::normalize::{compact_identifier, company_name};
+use docket_domain::normalize::compact_identifier;
 use docket_domain::{BusinessDocument, Confidence, Reason, ReasonCode};
 use serde::{Deserialize, Serialize};
 
@@ -82,10 +82,7 @@ impl SellerIds {
     }
 }
 
-/// Similarity of two company names (0-1) after normalisation.
-pub fn name_similarity(a: &str, b: &str) -> f64 {
-    strsim::jaro_winkler(&company_name(a), &company_name(b))
-}
+pub use docket_domain::normalize::company_name_similarity as name_similarity;
 
 /// One supplier and what speaks for it.
 struct Candidate<'a> {

@@ -120,7 +120,7 @@ impl ExactErp {
             let all = self.client.list("crm/Accounts", supplier, ACCOUNT).await?;
             accounts.extend(
                 all.into_iter()
-                    .filter(|a| crate::sandbox::similar_names(name, &text(a, "Name"))),
+                    .filter(|a| crate::similar_names(name, &text(a, "Name"))),
             );
         }
         let mut seen = Vec::new();
@@ -524,7 +524,7 @@ impl ExactErp {
     async fn po_line_guid(&self, order: &str, line: &str) -> Result<String, ErpError> {
         for po in self.order_rows(order).await? {
             for l in self.lines_of(&text(&po, "PurchaseOrderID")).await? {
-                if crate::sandbox::same_line_number(&text(&l, "LineNumber"), line) {
+                if docket_domain::normalize::same_line_number(&text(&l, "LineNumber"), line) {
                     return Ok(text(&l, "ID"));
                 }
             }

@@ -45,7 +45,7 @@ impl ExactErp {
             let all = self.client.list("crm/Accounts", sales, CUSTOMER).await?;
             rows.extend(
                 all.into_iter()
-                    .filter(|a| crate::sandbox::similar_names(name, &text(a, "Name"))),
+                    .filter(|a| crate::similar_names(name, &text(a, "Name"))),
             );
         }
         let mut found: Vec<Customer> = Vec::new();

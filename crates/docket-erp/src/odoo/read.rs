@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 
 use super::OdooErp;
 use super::numbering::LineNumbers;
-use crate::sandbox::similar_names;
+use crate::similar_names;
 use crate::{CustomerQuery, ErpError, SupplierQuery};
 
 /// Records per `search_read` page.

@@ -39,9 +39,6 @@ const FIRST_ERP_NUMBER: u64 = 5_105_600_001;
 /// The first goods receipt (material document) number, when none is numbered yet.
 const FIRST_RECEIPT_NUMBER: u64 = 5_000_000_001;
 
-/// Name similarity (Jaro-Winkler on normalised names) above which a supplier is a candidate.
-const NAME_CANDIDATE_SIMILARITY: f64 = 0.85;
-
 /// The embedded ERP.
 pub struct SandboxErp {
     data: Mutex<Cached>,
@@ -143,7 +140,7 @@ impl SandboxErp {
             let po_line = po
                 .lines
                 .iter()
-                .find(|l| same_line_number(&l.line, line))
+                .find(|l| normalize::same_line_number(&l.line, line))
                 .ok_or_else(|| {
                     let lines: Vec<&str> = po.lines.iter().map(|l| l.line.as_str()).collect();
                     ErpError::NotFound(format!(
@@ -197,25 +194,6 @@ impl SandboxErp {
             files.append(&mut cached, entry, &lock)?;
         }
         Ok(result)
-    }
-}
-
-/// Whether a name read from a document is close enough to a master
-/// record's to make the record a candidate.
-pub(crate) fn similar_names(read: &str, recorded: &str) -> bool {
-    strsim::jaro_winkler(
-        &normalize::company_name(read),
-        &normalize::company_name(recorded),
-    ) >= NAME_CANDIDATE_SIMILARITY
-}
-
-/// Whether two PO line numbers are the same line: ERPs write `10` and `00010`
-/// for one line, so numbers compare as numbers.
-pub(crate) fn same_line_number(a: &str, b: &str) -> bool {
-    let (a, b) = (a.trim(), b.trim());
-    match (a.parse::<u64>(), b.parse::<u64>()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => a == b,
     }
 }
 

@@ -36,7 +36,7 @@ impl SandboxErp {
                         || query
                             .name
                             .as_deref()
-                            .is_some_and(|n| super::similar_names(n, &c.name))
+                            .is_some_and(|n| crate::similar_names(n, &c.name))
                 })
                 .cloned()
                 .collect()

@@ -17,8 +17,8 @@ use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
 use crate::http::with_retries;
-use crate::sandbox::same_line_number;
 use crate::{BookedQuery, ErpError};
+use docket_domain::normalize::same_line_number;
 
 use super::client::Client;
 use super::purchasing::{FILTER_CHUNK, by_any, receipt_items};
